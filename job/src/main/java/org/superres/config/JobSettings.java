@@ -1,0 +1,125 @@
+package org.superres.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import org.superres.engine.Backend;
+import org.superres.engine.ImageFormat;
+import org.superres.engine.ImageLimits;
+import org.superres.engine.ModelKind;
+import org.superres.engine.Precision;
+
+/** The typed, validated view of the superres configuration. Every value is checked once, at start. */
+public final class JobSettings implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  public enum OutputMode { SKIP_EXISTING, OVERWRITE, FAIL_IF_EXISTS }
+
+  public final List<String> inputs;
+  public final List<String> extensions;
+  public final String outputUri;
+  /** null = the input's own format. */
+  public final ImageFormat outputFormat;
+  public final int jpegQuality;
+  public final OutputMode outputMode;
+  public final boolean keepMetadata;
+  public final String modelName;
+  public final String modelUri;
+  public final ModelKind modelKind;
+  public final int modelScale;
+  public final String modelDir;
+  public final Backend backend;
+  public final Precision precision;
+  public final int threads;
+  public final int tile;
+  public final int overlap;
+  public final ImageLimits limits;
+  public final long maxInputPixels;
+  public final long maxInputBytes;
+  public final double maxFailureRatio;
+  public final long partitionTargetBytes;
+  public final int partitionMaxFiles;
+  public final int progressSeconds;
+  public final Map<String, String> sparkProperties;
+  /** The effective configuration as JSON, secrets redacted, for summary.json. */
+  public final String renderedJson;
+
+  private JobSettings(Config root) {
+    Config c = root.getConfig(ConfigLoader.ROOT);
+    inputs = Collections.unmodifiableList(new ArrayList<>(c.getStringList("input")));
+    List<String> ext = new ArrayList<>();
+    for (String e : c.getStringList("extensions")) {
+      ext.add(e.toLowerCase(Locale.ROOT).replaceFirst("^\\.", ""));
+    }
+    extensions = Collections.unmodifiableList(ext);
+    outputUri = c.getIsNull("output.uri") ? null : c.getString("output.uri");
+    outputFormat = parse(c, "output.format", ImageFormat::parseOutput);
+    jpegQuality = intIn(c, "output.jpeg-quality", 1, 100);
+    outputMode = parse(c, "output.mode",
+        s -> OutputMode.valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_')));
+    keepMetadata = c.getBoolean("output.keep-metadata");
+    modelName = c.getIsNull("model.name") ? null : c.getString("model.name");
+    modelUri = c.getIsNull("model.uri") ? null : c.getString("model.uri");
+    modelKind = c.getIsNull("model.kind") ? null : parse(c, "model.kind", ModelKind::parse);
+    modelScale = intIn(c, "model.scale", 0, 8);
+    modelDir = c.getIsNull("model.dir") ? null : c.getString("model.dir");
+    backend = parse(c, "device.backend", Backend::parse);
+    precision = parse(c, "device.precision", Precision::parse);
+    threads = intIn(c, "device.threads", 0, 1024);
+    tile = intIn(c, "tiling.tile", 0, 1 << 16);
+    overlap = intIn(c, "tiling.overlap", 0, 1024);
+    if (tile > 0 && tile < 16) {
+      throw new ConfigError("superres.tiling.tile = " + tile + " is too small: use 0 (off) or >= 16");
+    }
+    maxInputPixels = c.getLong("limits.max-input-pixels");
+    maxInputBytes = c.getBytes("limits.max-input-bytes");
+    limits = new ImageLimits(maxInputPixels, maxInputBytes);
+    maxFailureRatio = c.getDouble("failures.max-ratio");
+    if (maxFailureRatio < 0 || maxFailureRatio > 1) {
+      throw new ConfigError("superres.failures.max-ratio = " + maxFailureRatio + " must be within 0..1");
+    }
+    partitionTargetBytes = c.getBytes("partitions.target-bytes");
+    partitionMaxFiles = intIn(c, "partitions.max-files", 1, 1 << 20);
+    progressSeconds = intIn(c, "progress.interval-seconds", 1, 3600);
+    Map<String, String> props = new LinkedHashMap<>();
+    for (Map.Entry<String, ConfigValue> e : c.getConfig("spark").entrySet()) {
+      props.put(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped()));
+    }
+    sparkProperties = Collections.unmodifiableMap(props);
+    renderedJson = Redaction.redactJson(c.root().render(ConfigRenderOptions.concise()));
+  }
+
+  public static JobSettings from(Config root) {
+    try {
+      return new JobSettings(root);
+    } catch (ConfigException e) {
+      throw new ConfigError(e.getMessage());
+    }
+  }
+
+  private static <T> T parse(Config c, String key, Function<String, T> parser) {
+    String raw = c.getString(key);
+    try {
+      return parser.apply(raw);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigError("superres." + key + " = '" + raw + "': " + e.getMessage());
+    }
+  }
+
+  private static int intIn(Config c, String key, int min, int max) {
+    int v = c.getInt(key);
+    if (v < min || v > max) {
+      throw new ConfigError("superres." + key + " = " + v + " is out of range " + min + ".." + max);
+    }
+    return v;
+  }
+}

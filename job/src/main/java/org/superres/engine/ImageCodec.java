@@ -1,0 +1,129 @@
+package org.superres.engine;
+
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_UNCHANGED;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_PNG_COMPRESSION;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_WEBP_QUALITY;
+
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.global.opencv_imgcodecs;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.MatVector;
+
+/**
+ * Bytes to pixels and back with OpenCV's codecs. Decoding keeps channels and bit depth as stored
+ * (IMREAD_UNCHANGED), then applies the EXIF orientation exactly once itself, since OpenCV skips it for
+ * unchanged reads.
+ */
+public final class ImageCodec {
+  private final ImageLimits limits;
+
+  public ImageCodec(ImageLimits limits) {
+    this.limits = limits;
+  }
+
+  /** Format and size from the first bytes and the header; refuses what exceeds the limits. */
+  public ImageHeader probe(byte[] bytes, ImageFormat format) {
+    ImageHeader header = ImageHeader.read(bytes, format);
+    limits.checkPixels(header.width, header.height);
+    return header;
+  }
+
+  public DecodedImage decode(byte[] bytes) {
+    ImageFormat format = ImageFormat.sniff(bytes);
+    probe(bytes, format);
+    Mat buf = new Mat(1, bytes.length, opencv_core.CV_8UC1);
+    buf.data().put(bytes);
+    IntPointer types = new IntPointer(8);
+    MatVector blocks = new MatVector();
+    Mat pixels;
+    try {
+      pixels = opencv_imgcodecs.imdecodeWithMetadata(buf, types, blocks, IMREAD_UNCHANGED);
+    } catch (RuntimeException e) {
+      throw new EngineException("decode", "corrupt " + format + ": " + firstLine(e.getMessage()), e);
+    }
+    if (pixels == null || pixels.empty()) {
+      throw new EngineException("decode", "corrupt or truncated " + format + ": OpenCV could not decode it");
+    }
+    ImageMetadata metadata = ImageMetadata.from(types, blocks);
+    int depth = pixels.depth();
+    if (depth != opencv_core.CV_8U && depth != opencv_core.CV_16U) {
+      throw new EngineException("unsupported",
+          format + " with " + depthName(depth) + " samples is not supported: convert to 8 or 16-bit integers");
+    }
+    int c = pixels.channels();
+    if (c != 1 && c != 3 && c != 4) {
+      throw new EngineException("unsupported", format + " with " + c + " channels is not supported");
+    }
+    int orientation = metadata.exif == null ? ExifOrientation.NORMAL : ExifOrientation.read(metadata.exif);
+    return new DecodedImage(ExifOrientation.apply(pixels, orientation), format, orientation, metadata);
+  }
+
+  /**
+   * Encodes pixels; with {@code metadata} non-empty, EXIF (orientation normal), ICC and XMP are written where
+   * the format carries them. 16-bit pixels are reduced to 8 bits only for formats without 16-bit samples.
+   */
+  public byte[] encode(Mat pixels, ImageFormat format, int jpegQuality, ImageMetadata metadata) {
+    Mat img = pixels;
+    if (pixels.depth() == opencv_core.CV_16U && (format == ImageFormat.JPEG || format == ImageFormat.WEBP
+        || format == ImageFormat.BMP)) {
+      img = new Mat();
+      pixels.convertTo(img, opencv_core.CV_8U, 1.0 / 257.0, 0);
+    }
+    String ext = "." + format.extension();
+    int[] params = params(format, jpegQuality);
+    BytePointer out = new BytePointer();
+    boolean ok;
+    try {
+      if (metadata != null && !metadata.isEmpty() && carriesMetadata(format)) {
+        int[] types = metadata.types();
+        ok = opencv_imgcodecs.imencodeWithMetadata(new BytePointer(ext), img, new IntPointer(types),
+            metadata.blocks(), out, new IntPointer(params));
+      } else {
+        ok = opencv_imgcodecs.imencode(ext, img, out, new IntPointer(params));
+      }
+    } catch (RuntimeException e) {
+      throw new EngineException("encode", "cannot encode " + format + ": " + firstLine(e.getMessage()), e);
+    }
+    if (!ok) {
+      throw new EngineException("encode", "OpenCV refused to encode " + format);
+    }
+    byte[] bytes = new byte[(int) out.limit()];
+    out.get(bytes);
+    out.close();
+    return bytes;
+  }
+
+  private static boolean carriesMetadata(ImageFormat f) {
+    return f == ImageFormat.JPEG || f == ImageFormat.PNG || f == ImageFormat.WEBP;
+  }
+
+  private static int[] params(ImageFormat format, int quality) {
+    switch (format) {
+      case JPEG: return new int[] {IMWRITE_JPEG_QUALITY, quality};
+      case WEBP: return new int[] {IMWRITE_WEBP_QUALITY, quality};
+      case PNG: return new int[] {IMWRITE_PNG_COMPRESSION, 3};
+      default: return new int[0];
+    }
+  }
+
+  private static String depthName(int depth) {
+    switch (depth) {
+      case opencv_core.CV_32F: return "32-bit float";
+      case opencv_core.CV_64F: return "64-bit float";
+      case opencv_core.CV_8S: return "signed 8-bit";
+      case opencv_core.CV_16S: return "signed 16-bit";
+      case opencv_core.CV_32S: return "32-bit integer";
+      default: return "depth " + depth;
+    }
+  }
+
+  static String firstLine(String s) {
+    if (s == null) return "no detail";
+    String t = s.trim();
+    int nl = t.indexOf('\n');
+    return nl < 0 ? t : t.substring(0, nl);
+  }
+}

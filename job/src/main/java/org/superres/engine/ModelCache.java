@@ -1,0 +1,61 @@
+package org.superres.engine;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * The JVM-wide home of loaded networks: one per (model sha256, device, precision), shared by every task of
+ * an executor. The first caller loads and warms the model; the others wait for it and reuse it.
+ */
+public final class ModelCache {
+  private static final Logger LOG = Logger.getLogger(ModelCache.class.getName());
+  private static final Map<String, Loaded> NETS = new ConcurrentHashMap<>();
+  private static final AtomicInteger LOADS = new AtomicInteger();
+
+  private ModelCache() {}
+
+  /** A network together with what its loading cost, for the run summary. */
+  public static final class Loaded {
+    public final SuperResNet net;
+    public final long loadMillis;
+    public final long warmupMillis;
+
+    Loaded(SuperResNet net, long loadMillis, long warmupMillis) {
+      this.net = net;
+      this.loadMillis = loadMillis;
+      this.warmupMillis = warmupMillis;
+    }
+  }
+
+  /**
+   * Returns the cached network, loading it at most once per JVM.
+   *
+   * @param file resolves the local model file; called only when the model must be loaded
+   */
+  public static Loaded get(ModelSpec spec, Device device, Precision precision, Supplier<Path> file) {
+    String key = spec.sha256() + "|" + device + "|" + precision;
+    return NETS.computeIfAbsent(key, k -> {
+      SuperResNet net = SuperResNet.load(spec, file.get(), device, precision);
+      long warm = net.warmUp();
+      int n = LOADS.incrementAndGet();
+      LOG.info(String.format("superres: loaded model %s on %s (%s) in %d ms, warm-up %d ms, load #%d in this JVM",
+          spec, device, precision, net.loadMillis(), warm, n));
+      return new Loaded(net, net.loadMillis(), warm);
+    });
+  }
+
+  /** How many times this JVM has loaded a model. */
+  public static int loads() {
+    return LOADS.get();
+  }
+
+  /** For tests and benchmarks that must measure a cold load. */
+  public static synchronized void clear() {
+    NETS.values().forEach(l -> l.net.close());
+    NETS.clear();
+  }
+}

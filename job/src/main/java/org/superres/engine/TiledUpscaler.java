@@ -1,0 +1,75 @@
+package org.superres.engine;
+
+import java.util.function.UnaryOperator;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
+
+/**
+ * Upscales an image tile by tile: each tile of {@code tile} LR pixels is given {@code overlap} pixels of
+ * context on every side, upscaled, and only its centre is pasted, so seams see the same neighbourhood as
+ * the whole image would. Working memory is then bounded by the tile, not the image. With tiling off, or an
+ * image that fits in one tile, the operator sees the whole image unchanged.
+ */
+public final class TiledUpscaler {
+  private final int tile;
+  private final int overlap;
+
+  public TiledUpscaler(int tile, int overlap) {
+    if (tile < 0 || overlap < 0) {
+      throw new IllegalArgumentException("tiling.tile and tiling.overlap must be >= 0");
+    }
+    this.tile = tile;
+    this.overlap = overlap;
+  }
+
+  /** Result of one upscale: the image and how many tiles it took. */
+  public static final class Result {
+    public final Mat image;
+    public final int tiles;
+
+    Result(Mat image, int tiles) {
+      this.image = image;
+      this.tiles = tiles;
+    }
+  }
+
+  public int tilesFor(int width, int height) {
+    if (tile == 0 || (width <= tile && height <= tile)) return 1;
+    return ceilDiv(width, tile) * ceilDiv(height, tile);
+  }
+
+  public Result upscale(Mat src, int scale, UnaryOperator<Mat> model) {
+    int w = src.cols();
+    int h = src.rows();
+    if (tilesFor(w, h) == 1) {
+      return new Result(model.apply(src), 1);
+    }
+    Mat out = null;
+    int tiles = 0;
+    for (int y0 = 0; y0 < h; y0 += tile) {
+      for (int x0 = 0; x0 < w; x0 += tile) {
+        int tw = Math.min(tile, w - x0);
+        int th = Math.min(tile, h - y0);
+        int ex0 = Math.max(0, x0 - overlap);
+        int ey0 = Math.max(0, y0 - overlap);
+        int ex1 = Math.min(w, x0 + tw + overlap);
+        int ey1 = Math.min(h, y0 + th + overlap);
+        Mat patch = new Mat(src, new Rect(ex0, ey0, ex1 - ex0, ey1 - ey0)).clone();
+        Mat up = model.apply(patch);
+        if (out == null) {
+          out = new Mat(h * scale, w * scale, up.type());
+        }
+        Mat centre = new Mat(up, new Rect((x0 - ex0) * scale, (y0 - ey0) * scale, tw * scale, th * scale));
+        centre.copyTo(new Mat(out, new Rect(x0 * scale, y0 * scale, tw * scale, th * scale)));
+        patch.close();
+        up.close();
+        tiles++;
+      }
+    }
+    return new Result(out, tiles);
+  }
+
+  private static int ceilDiv(int a, int b) {
+    return (a + b - 1) / b;
+  }
+}

@@ -1,0 +1,116 @@
+package org.superres.job;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.util.LongAccumulator;
+import org.apache.spark.util.SerializableConfiguration;
+import org.superres.config.JobSettings;
+import org.superres.engine.ModelCache;
+import org.superres.engine.ModelSpec;
+
+/**
+ * The executor loop of one partition: inputs in, manifest rows out, one at a time (lazily, so a partition
+ * never holds more than one image). The model is fetched from the JVM-wide cache on the first input that
+ * needs it; a partition of skipped inputs never loads it.
+ */
+public final class EnhancePartition implements FlatMapFunction<Iterator<List<InputFile>>, ManifestRow> {
+  private static final long serialVersionUID = 1L;
+
+  private final String runId;
+  private final JobSettings settings;
+  private final ModelSpec model;
+  private final String shippedFileName;
+  private final SerializableConfiguration hadoop;
+  private final RunCounters counters;
+
+  public EnhancePartition(String runId, JobSettings settings, ModelSpec model, String shippedFileName,
+      Configuration hadoop, RunCounters counters) {
+    this.runId = runId;
+    this.settings = settings;
+    this.model = model;
+    this.shippedFileName = shippedFileName;
+    this.hadoop = new SerializableConfiguration(hadoop);
+    this.counters = counters;
+  }
+
+  @Override
+  public Iterator<ManifestRow> call(Iterator<List<InputFile>> bins) {
+    TaskContext task = TaskContext.get();
+    ImagePipeline.Origin origin = new ImagePipeline.Origin(runId, SparkEnv.get().executorId(), hostName(),
+        task.attemptNumber(), "t" + task.taskAttemptId());
+    ImagePipeline pipeline = new ImagePipeline(settings, model, () -> {
+      int before = ModelCache.loads();
+      ModelCache.Loaded loaded = ExecutorModels.get(model, shippedFileName, settings);
+      if (ModelCache.loads() != before) {
+        counters.modelLoads.add(1);
+        counters.warmupMs.add(loaded.warmupMillis);
+        counters.loadMs.add(loaded.loadMillis);
+      }
+      return loaded.net;
+    }, hadoop.value());
+    Iterator<InputFile> inputs = flatten(bins);
+    return new Iterator<ManifestRow>() {
+      @Override
+      public boolean hasNext() {
+        return inputs.hasNext();
+      }
+
+      @Override
+      public ManifestRow next() {
+        ManifestRow row = pipeline.process(inputs.next(), origin);
+        counters.imagesDone.add(1);
+        return row;
+      }
+    };
+  }
+
+  private static Iterator<InputFile> flatten(Iterator<List<InputFile>> bins) {
+    return new Iterator<InputFile>() {
+      private Iterator<InputFile> current = java.util.Collections.emptyIterator();
+
+      @Override
+      public boolean hasNext() {
+        while (!current.hasNext() && bins.hasNext()) {
+          current = bins.next().iterator();
+        }
+        return current.hasNext();
+      }
+
+      @Override
+      public InputFile next() {
+        hasNext();
+        return current.next();
+      }
+    };
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "unknown";
+    }
+  }
+
+  /** Accumulators the driver reads for progress and the summary. */
+  public static final class RunCounters implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    public final LongAccumulator imagesDone;
+    public final LongAccumulator modelLoads;
+    public final LongAccumulator loadMs;
+    public final LongAccumulator warmupMs;
+
+    public RunCounters(org.apache.spark.SparkContext sc) {
+      imagesDone = sc.longAccumulator("superres.images.done");
+      modelLoads = sc.longAccumulator("superres.model.loads");
+      loadMs = sc.longAccumulator("superres.model.load_ms");
+      warmupMs = sc.longAccumulator("superres.model.warmup_ms");
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package org.superres.job;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Map;
+import org.apache.spark.SparkFiles;
+import org.apache.spark.TaskContext;
+import org.apache.spark.resource.ResourceInformation;
+import org.bytedeco.opencv.global.opencv_core;
+import org.superres.config.JobSettings;
+import org.superres.engine.Device;
+import org.superres.engine.DeviceSelector;
+import org.superres.engine.EngineException;
+import org.superres.engine.ModelCache;
+import org.superres.engine.ModelSpec;
+
+/**
+ * Executor side of model distribution: the file shipped with SparkContext.addFile is found with
+ * SparkFiles.get, checked against the spec's sha256, and loaded once per JVM and device (ModelCache).
+ */
+public final class ExecutorModels {
+  private static volatile boolean threadsSet;
+
+  private ExecutorModels() {}
+
+  public static ModelCache.Loaded get(ModelSpec spec, String shippedFileName, JobSettings settings) {
+    setThreadsOnce(settings.threads);
+    Device device = DeviceSelector.select(settings.backend, assignedGpu(TaskContext.get()));
+    return ModelCache.get(spec, device, settings.precision, () -> localCopy(spec, shippedFileName));
+  }
+
+  /** The first GPU address Spark's resource scheduling assigned to this task, or null. */
+  static String assignedGpu(TaskContext task) {
+    if (task == null) return null;
+    Map<String, ResourceInformation> resources = task.resourcesJMap();
+    ResourceInformation gpu = resources.get("gpu");
+    return gpu == null || gpu.addresses().length == 0 ? null : gpu.addresses()[0];
+  }
+
+  private static Path localCopy(ModelSpec spec, String shippedFileName) {
+    Path file = Paths.get(SparkFiles.get(shippedFileName));
+    String actual = ModelSpec.sha256Of(file);
+    if (!actual.equals(spec.sha256())) {
+      throw new EngineException("model", "model file " + file + " has sha256 " + actual + ", expected "
+          + spec.sha256() + " (" + spec.name() + "): the shipped file changed during the run");
+    }
+    return file;
+  }
+
+  private static void setThreadsOnce(int threads) {
+    if (!threadsSet) {
+      synchronized (ExecutorModels.class) {
+        if (!threadsSet) {
+          DeviceSelector.ensureNativesLoaded();
+          if (threads > 0) {
+            opencv_core.setNumThreads(threads);
+          }
+          threadsSet = true;
+        }
+      }
+    }
+  }
+}

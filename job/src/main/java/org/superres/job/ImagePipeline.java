@@ -1,0 +1,165 @@
+package org.superres.job;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.function.Supplier;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.IOUtils;
+import org.superres.config.JobSettings;
+import org.superres.engine.DecodedImage;
+import org.superres.engine.EngineException;
+import org.superres.engine.Enhancer;
+import org.superres.engine.ImageCodec;
+import org.superres.engine.ImageFormat;
+import org.superres.engine.ImageMetadata;
+import org.superres.engine.ModelSpec;
+import org.superres.engine.SuperResNet;
+import org.superres.engine.TiledUpscaler;
+
+/**
+ * One input from bytes to written output: read, probe, decode, enhance, encode, write, each timed. Any
+ * failure of one input becomes its manifest row; it never escapes to fail the task.
+ */
+public final class ImagePipeline {
+  private final JobSettings settings;
+  private final ModelSpec model;
+  private final Supplier<SuperResNet> net;
+  private final ImageCodec codec;
+  private final TiledUpscaler tiler;
+  private final OutputStore store;
+  private final Configuration hadoop;
+
+  public ImagePipeline(JobSettings settings, ModelSpec model, Supplier<SuperResNet> net, Configuration hadoop) {
+    this.settings = settings;
+    this.model = model;
+    this.net = net;
+    this.hadoop = hadoop;
+    this.codec = new ImageCodec(settings.limits);
+    this.tiler = new TiledUpscaler(settings.tile, settings.overlap);
+    this.store = new OutputStore(hadoop);
+  }
+
+  /** Where this row is produced: filled into every row. */
+  public static final class Origin {
+    final String runId;
+    final String executorId;
+    final String host;
+    final int attempt;
+    final String attemptTag;
+
+    public Origin(String runId, String executorId, String host, int attempt, String attemptTag) {
+      this.runId = runId;
+      this.executorId = executorId;
+      this.host = host;
+      this.attempt = attempt;
+      this.attemptTag = attemptTag;
+    }
+  }
+
+  public ManifestRow process(InputFile in, Origin origin) {
+    long t0 = System.nanoTime();
+    ManifestRow row = new ManifestRow();
+    row.runId = origin.runId;
+    row.inputUri = in.uri;
+    row.outputUri = in.outputUri;
+    row.inputBytes = in.size;
+    row.modelName = model.name();
+    row.modelSha256 = model.sha256();
+    row.scale = model.scale();
+    row.executorId = origin.executorId;
+    row.host = origin.host;
+    row.taskAttempt = origin.attempt;
+    try {
+      if (in.planError != null) {
+        throw new EngineException("plan", in.planError);
+      }
+      if (in.skip) {
+        row.status = ManifestRow.SKIPPED;
+      } else {
+        run(in, origin, row);
+        row.status = ManifestRow.OK;
+      }
+    } catch (EngineException e) {
+      fail(row, e.kind(), e.getMessage());
+    } catch (FileNotFoundException e) {
+      fail(row, "missing", "input disappeared after listing: " + e.getMessage());
+    } catch (IOException e) {
+      fail(row, "io", e.getClass().getSimpleName() + ": " + e.getMessage());
+    } catch (RuntimeException | OutOfMemoryError e) {
+      fail(row, "internal", e.getClass().getName() + ": " + e.getMessage());
+    }
+    row.totalMs = ms(t0);
+    row.finishedAt = Instant.now().toString();
+    return row;
+  }
+
+  private void run(InputFile in, Origin origin, ManifestRow row) throws IOException {
+    settings.limits.checkBytes(in.size);
+    // The model (and OpenCV's natives) load before the clock starts: their cost is the summary's, not an image's.
+    SuperResNet n = net.get();
+    row.device = n.device().toString();
+    long t = System.nanoTime();
+    byte[] bytes = read(in);
+    row.readMs = ms(t);
+    row.inputBytes = (long) bytes.length;
+
+    t = System.nanoTime();
+    DecodedImage img = codec.decode(bytes);
+    row.decodeMs = ms(t);
+    row.inputWidth = img.width();
+    row.inputHeight = img.height();
+    row.channels = img.channels();
+    row.bitDepth = img.bitDepth();
+
+    t = System.nanoTime();
+    TiledUpscaler.Result up = new Enhancer(n, tiler).enhance(img.pixels);
+    row.inferMs = ms(t);
+    row.tiles = up.tiles;
+    row.outputWidth = up.image.cols();
+    row.outputHeight = up.image.rows();
+
+    t = System.nanoTime();
+    ImageFormat format = outputFormat(in.outputUri);
+    byte[] encoded = codec.encode(up.image, format, settings.jpegQuality,
+        settings.keepMetadata ? img.metadata : ImageMetadata.NONE);
+    row.encodeMs = ms(t);
+    up.image.close();
+    img.pixels.close();
+
+    t = System.nanoTime();
+    store.write(in.outputUri, encoded, origin.attemptTag);
+    row.writeMs = ms(t);
+    row.outputBytes = (long) encoded.length;
+  }
+
+  private byte[] read(InputFile in) throws IOException {
+    Path p = new Path(in.uri);
+    FileSystem fs = p.getFileSystem(hadoop);
+    long len = fs.getFileStatus(p).getLen();
+    settings.limits.checkBytes(len);
+    byte[] bytes = new byte[(int) len];
+    try (InputStream s = fs.open(p)) {
+      IOUtils.readFully(s, bytes, 0, bytes.length);
+    }
+    return bytes;
+  }
+
+  /** The configured format, or for "same" the one the output's extension names (see OutputLayout). */
+  private ImageFormat outputFormat(String outputUri) {
+    return settings.outputFormat != null ? settings.outputFormat
+        : ImageFormat.fromExtension(outputUri.substring(outputUri.lastIndexOf('.') + 1));
+  }
+
+  private static void fail(ManifestRow row, String kind, String message) {
+    row.status = ManifestRow.FAILED;
+    row.error = kind + ": " + message;
+  }
+
+  private static long ms(long t0) {
+    return (System.nanoTime() - t0) / 1_000_000;
+  }
+}

@@ -1,0 +1,67 @@
+package org.superres.job;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Iterator;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Writes the manifest. The Parquet write is the run's single action: it is what processes the images, so
+ * they are processed once. Everything after (JSON Lines, summary) reads that Parquet back.
+ */
+public final class ManifestWriter {
+  private final SparkSession spark;
+  private final OutputLayout layout;
+  private final String runId;
+
+  public ManifestWriter(SparkSession spark, OutputLayout layout, String runId) {
+    this.spark = spark;
+    this.layout = layout;
+    this.runId = runId;
+  }
+
+  /** Runs the job: every row lands in _manifest/run_id=RUN_ID/part-*.parquet. */
+  public void writeParquet(JavaRDD<ManifestRow> rows) {
+    Dataset<Row> df = spark.createDataFrame(rows.map(ManifestRow::toRow), ManifestRow.SCHEMA);
+    df.write().mode(SaveMode.Append).partitionBy("run_id").parquet(layout.manifestDir());
+  }
+
+  /** This run's rows, columns in the documented order. */
+  public Dataset<Row> read() {
+    StructType withoutRunId = new StructType(Arrays.stream(ManifestRow.SCHEMA.fields())
+        .filter(f -> !f.name().equals("run_id")).toArray(StructField[]::new));
+    Dataset<Row> df = spark.read().schema(withoutRunId).parquet(layout.manifestPartition(runId))
+        .withColumn("run_id", lit(runId));
+    Column[] ordered = Arrays.stream(ManifestRow.SCHEMA.fieldNames()).map(c -> col(c)).toArray(Column[]::new);
+    return df.select(ordered);
+  }
+
+  /** _runs/RUN_ID/manifest.jsonl, streamed partition by partition through the driver. */
+  public void writeJsonLines(Dataset<Row> manifest) throws IOException {
+    Path target = new Path(layout.runDir(runId), "manifest.jsonl");
+    FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    try (BufferedWriter w = new BufferedWriter(new OutputStreamWriter(fs.create(target, true),
+        StandardCharsets.UTF_8))) {
+      Iterator<String> it = manifest.toJSON().toLocalIterator();
+      while (it.hasNext()) {
+        w.write(it.next());
+        w.write('\n');
+      }
+    }
+  }
+}

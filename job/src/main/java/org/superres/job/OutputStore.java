@@ -1,0 +1,53 @@
+package org.superres.job;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Writes an output so that it appears whole or not at all. On file systems with atomic rename (HDFS,
+ * local) the bytes go to a hidden temporary name in the same directory first; object stores (s3a, gs) only
+ * publish an object when its upload completes, so they are written in place.
+ */
+public final class OutputStore {
+  private final Configuration hadoop;
+
+  public OutputStore(Configuration hadoop) {
+    this.hadoop = hadoop;
+  }
+
+  public static boolean isObjectStore(String scheme) {
+    return "s3a".equals(scheme) || "s3".equals(scheme) || "gs".equals(scheme) || "wasbs".equals(scheme)
+        || "abfs".equals(scheme) || "abfss".equals(scheme);
+  }
+
+  /** @param attemptTag distinguishes concurrent attempts (retries, speculation) of the same output */
+  public void write(String uri, byte[] bytes, String attemptTag) throws IOException {
+    Path target = new Path(uri);
+    FileSystem fs = target.getFileSystem(hadoop);
+    if (isObjectStore(fs.getUri().getScheme())) {
+      try (OutputStream out = fs.create(target, true)) {
+        out.write(bytes);
+      }
+      return;
+    }
+    fs.setWriteChecksum(false); // no .crc companions beside every image on local disks
+    Path tmp = new Path(target.getParent(), "." + target.getName() + "." + attemptTag + ".tmp");
+    try {
+      try (OutputStream out = fs.create(tmp, true)) {
+        out.write(bytes);
+      }
+      if (!fs.rename(tmp, target)) {
+        // rename does not replace on HDFS: replace explicitly (overwrite mode, or a retried attempt)
+        fs.delete(target, false);
+        if (!fs.rename(tmp, target)) {
+          throw new IOException("cannot rename " + tmp + " to " + target);
+        }
+      }
+    } finally {
+      fs.delete(tmp, false);
+    }
+  }
+}

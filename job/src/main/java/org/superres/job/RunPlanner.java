@@ -1,0 +1,106 @@
+package org.superres.job;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.superres.config.ConfigError;
+import org.superres.config.JobSettings;
+
+/**
+ * Decides, on the driver, what each listed input becomes: its output path, whether it is skipped, and
+ * which partition it joins. Existing outputs are found with one recursive listing of the output root, not
+ * one request per input.
+ */
+public final class RunPlanner {
+  private final Configuration hadoop;
+  private final JobSettings settings;
+  private final OutputLayout layout;
+
+  public RunPlanner(Configuration hadoop, JobSettings settings, OutputLayout layout) {
+    this.hadoop = hadoop;
+    this.settings = settings;
+    this.layout = layout;
+  }
+
+  public void assignOutputs(List<InputFile> inputs) throws IOException {
+    Set<String> existing = existingOutputs();
+    Map<String, String> claimedBy = new HashMap<>();
+    List<String> clashes = new ArrayList<>();
+    for (InputFile in : inputs) {
+      in.outputUri = layout.imageUri(in.relativePath, settings.outputFormat);
+      String first = claimedBy.putIfAbsent(in.outputUri, in.uri);
+      if (first != null) {
+        in.planError = "plan: output " + in.outputUri + " is already the output of " + first
+            + " (same path, different extension); rename one of them";
+        continue;
+      }
+      if (existing.contains(in.outputUri)) {
+        switch (settings.outputMode) {
+          case SKIP_EXISTING:
+            in.skip = true;
+            break;
+          case FAIL_IF_EXISTS:
+            clashes.add(in.outputUri);
+            break;
+          default:
+            break;
+        }
+      }
+    }
+    if (!clashes.isEmpty()) {
+      throw new ConfigError(clashes.size() + " output(s) already exist, e.g. " + clashes.get(0)
+          + " (output.mode=fail-if-exists); use skip-existing or overwrite, or another --output");
+    }
+  }
+
+  private Set<String> existingOutputs() throws IOException {
+    Set<String> found = new HashSet<>();
+    Path root = new Path(layout.root());
+    FileSystem fs = root.getFileSystem(hadoop);
+    try {
+      RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
+      while (it.hasNext()) {
+        LocatedFileStatus s = it.next();
+        found.add(s.getPath().toString());
+      }
+    } catch (FileNotFoundException e) {
+      // a new output root
+    }
+    return found; // both sides are qualified paths: the layout's root is qualified when the run starts
+  }
+
+  /**
+   * Groups inputs, in listing order, into partitions of about partitions.target-bytes and at most
+   * partitions.max-files inputs each, so one partition of large scans costs about as much as one of many
+   * small ones.
+   */
+  public static List<List<InputFile>> partitions(List<InputFile> inputs, long targetBytes, int maxFiles) {
+    List<List<InputFile>> parts = new ArrayList<>();
+    List<InputFile> current = new ArrayList<>();
+    long bytes = 0;
+    for (InputFile in : inputs) {
+      long cost = in.skip || in.planError != null ? 0 : in.size;
+      if (!current.isEmpty() && (bytes + cost > targetBytes || current.size() >= maxFiles)) {
+        parts.add(current);
+        current = new ArrayList<>();
+        bytes = 0;
+      }
+      current.add(in);
+      bytes += cost;
+    }
+    if (!current.isEmpty()) {
+      parts.add(current);
+    }
+    return parts;
+  }
+}
