@@ -9,6 +9,9 @@ import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -25,6 +28,8 @@ import org.apache.spark.sql.types.StructType;
  * they are processed once. Everything after (JSON Lines, summary) reads that Parquet back.
  */
 public final class ManifestWriter {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final SparkSession spark;
   private final OutputLayout layout;
   private final String runId;
@@ -57,9 +62,16 @@ public final class ManifestWriter {
     FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
     try (BufferedWriter w = new BufferedWriter(new OutputStreamWriter(fs.create(target, true),
         StandardCharsets.UTF_8))) {
-      Iterator<String> it = manifest.toJSON().toLocalIterator();
+      // Rendered here rather than with Dataset.toJSON, which drops null columns (error: null) by default.
+      String[] columns = manifest.columns();
+      Iterator<Row> it = manifest.toLocalIterator();
       while (it.hasNext()) {
-        w.write(it.next());
+        Row r = it.next();
+        Map<String, Object> line = new LinkedHashMap<>();
+        for (int i = 0; i < columns.length; i++) {
+          line.put(columns[i], r.get(i));
+        }
+        w.write(JSON.writeValueAsString(line));
         w.write('\n');
       }
     }
