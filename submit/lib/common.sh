@@ -76,3 +76,37 @@ sr_task_gpu_amount() {
 sr_app_name() {
   printf 'superres-%s' "${1:-job}"
 }
+
+# A JSON string literal (quotes, backslashes and control characters escaped).
+sr_json_string() {
+  local s=$1 out='' c i code
+  for ((i = 0; i < ${#s}; i++)); do
+    c=${s:i:1}
+    case "$c" in
+      '"') out+='\"' ;;
+      '\') out+='\\' ;;
+      $'\n') out+='\n' ;;
+      $'\r') out+='\r' ;;
+      $'\t') out+='\t' ;;
+      *)
+        printf -v code '%d' "'$c"
+        if ((code >= 0 && code < 32)); then printf -v c '\\u%04x' "$code"; fi
+        out+=$c ;;
+    esac
+  done
+  printf '"%s"' "$out"
+}
+
+# A JSON array of strings; INDENT (spaces) > 0 gives one element a line, 0 gives one line.
+sr_json_array() { # indent words...
+  local indent=$1; shift
+  local pad sep='' w out='['
+  if ((indent > 0)); then
+    printf -v pad '%*s' "$indent" ''
+    for w in "$@"; do out+="$sep"$'\n'"$pad  $(sr_json_string "$w")"; sep=','; done
+    (($# > 0)) && out+=$'\n'"$pad"
+  else
+    for w in "$@"; do out+="$sep$(sr_json_string "$w")"; sep=','; done
+  fi
+  printf '%s]' "$out"
+}
