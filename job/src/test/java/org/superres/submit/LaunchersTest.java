@@ -135,6 +135,30 @@ class LaunchersTest {
   }
 
   @Test
+  void dryRunLinesAreCopyableShellAndJsonKeepEveryCharacter() throws Exception {
+    List<String> job = Arrays.asList("enhance", "--input", "s3a://b/it's here/", "--set", "a=\"q\" \\ $HOME *",
+        "--set", "tab=x\ty", "--output", "s3a://b/out/");
+    List<String> cmd = new ArrayList<>(Arrays.asList("submit/spark-submit-job", "--jar", "/j.jar", "--dry-run", "--"));
+    cmd.addAll(job);
+    Result r = run(cmd.toArray(new String[0]));
+    r.assertOk();
+    // bash reads the printed line back into exactly the words the wrapper would run.
+    Result parsed = run("/bin/bash", "-c", "eval \"set -- $1\"; printf '%s\\n--\\n' \"$@\"", "_", r.out);
+    parsed.assertOk();
+    List<String> expected = new ArrayList<>(Arrays.asList("spark-submit", "--name", "superres-enhance",
+        "--class", MAIN, "/j.jar"));
+    expected.addAll(job);
+    assertEquals(String.join("\n--\n", expected) + "\n--", parsed.out);
+
+    List<String> emr = new ArrayList<>(Arrays.asList("submit/emr/emr-step", "--jar", "s3://b/j.jar", "--"));
+    emr.addAll(job);
+    Result step = run(emr.toArray(new String[0]));
+    step.assertOk();
+    List<String> args = strings(JSON.readTree(step.out).get(0).get("Args"));
+    assertEquals(job, args.subList(args.size() - job.size(), args.size()));
+  }
+
+  @Test
   void sparkSubmitJobBadUsageExitsTwoWithOneLine() throws Exception {
     assertUsageError(run("submit/spark-submit-job", "--dry-run"), "no job command");
     assertUsageError(run("submit/spark-submit-job", "--conf", "novalue", "--dry-run", "--", "x"), "KEY=VALUE");
@@ -485,7 +509,9 @@ class LaunchersTest {
   private static Result runEnv(Map<String, String> extraEnv, String... command)
       throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(Arrays.asList(command));
-    cmd.set(0, root.resolve(command[0]).toString());
+    if (!command[0].startsWith("/")) {
+      cmd.set(0, root.resolve(command[0]).toString());
+    }
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile());
     Map<String, String> env = pb.environment();
     for (String k : Arrays.asList("SPARK_HOME", "SPARK_SUBMIT", "SUPERRES_FAKE_GPUS", "NVIDIA_SMI", "AWS_CLI",
