@@ -110,6 +110,7 @@ ENV
   local t0=$SECONDS
   # Own session, so it outlives this shell and a Ctrl-C there; the inner shell writes its pid and
   # then becomes java (exec), so the pid file names the server itself.
+  # shellcheck disable=SC2016  # $$ and $1 belong to the inner shell
   setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$PIDFILE" \
     "${JAVA:-java}" -Xmx256m -jar "$jar" --properties "$DIR/s3proxy.properties" \
     </dev/null >"$DIR/s3proxy.log" 2>&1 &
@@ -126,7 +127,7 @@ ENV
     [[ $code =~ ^[1-5][0-9][0-9]$ ]] && break
     if ((SECONDS - t0 >= timeout)); then
       echo "s3proxy.sh: S3Proxy did not answer on $endpoint within ${timeout}s; see $DIR/s3proxy.log" >&2
-      [[ -n $pid ]] && kill "$pid" 2>/dev/null || true
+      if [[ -n $pid ]]; then kill "$pid" 2>/dev/null || true; fi
       exit 1
     fi
   done

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # a library: the variables are used by the launchers
 # Shared helpers for the superres launchers in submit/. Sourced, never run.
 # Every launcher builds its command as a bash array, then either prints it (--dry-run) or runs it.
 
@@ -84,7 +84,7 @@ sr_json_string() {
     c=${s:i:1}
     case "$c" in
       '"') out+='\"' ;;
-      '\') out+='\\' ;;
+      \\) out+="\\\\" ;;
       $'\n') out+='\n' ;;
       $'\r') out+='\r' ;;
       $'\t') out+='\t' ;;
