@@ -61,6 +61,7 @@ public final class Main {
 
   private static int enhance(Args a) throws Exception {
     JobSettings settings = settings(a, true);
+    EnhanceJob.checkInputAndOutput(settings); // before starting Spark: usage errors must be instant
     SparkSession spark = SparkSessions.create("superres enhance", a.one("master"), settings.sparkProperties,
         a.all("conf"));
     try {

@@ -63,6 +63,7 @@ public final class ConfigLoader {
   }
 
   private static Config systemProperties() {
+    ConfigFactory.invalidateCaches(); // Typesafe Config caches system properties at first use
     Config sys = ConfigFactory.systemProperties();
     return sys.hasPath(ROOT) ? sys.getConfig(ROOT).atPath(ROOT) : ConfigFactory.empty();
   }

@@ -51,13 +51,17 @@ public final class EnhanceJob {
     }
   }
 
-  public Outcome run() throws IOException {
+  public static void checkInputAndOutput(JobSettings settings) {
     if (settings.inputs.isEmpty()) {
       throw new ConfigError("no input: give --input URI (or superres.input)");
     }
     if (settings.outputUri == null) {
       throw new ConfigError("no output: give --output URI (or superres.output.uri)");
     }
+  }
+
+  public Outcome run() throws IOException {
+    checkInputAndOutput(settings);
     Instant started = Instant.now();
     long t0 = System.nanoTime();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
