@@ -19,7 +19,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
  *
  * <p>For every HR image: crop to a multiple of {@code scale}, make the LR input with MATLAB bicubic downscaling,
  * run the model (8-bit BGR LR in, 8-bit BGR x{@code scale} out) and MATLAB bicubic upscaling, and score both on Y
- * with {@code scale} border pixels shaved.
+ * with {@code scale} border pixels shaved. Grayscale files (Set14's bridge) are read as three equal channels for the
+ * model and scored on their gray values, as the usual MATLAB scripts do for single-channel images.
  */
 public final class Evaluator {
 
@@ -66,8 +67,9 @@ public final class Evaluator {
                         + ", expected " + hr.cols() + "x" + hr.rows() + "x3");
             }
             Mat bic = Images.upscale(lr, scale);
-            double[] m = Metrics.psnrSsimY(hr, sr, scale);
-            double[] b = Metrics.psnrSsimY(hr, bic, scale);
+            boolean gray = Images.isGrayscaleFile(file);
+            double[] m = Metrics.psnrSsimY(hr, sr, scale, gray);
+            double[] b = Metrics.psnrSsimY(hr, bic, scale, gray);
             String name = file.getFileName().toString();
             name = name.substring(0, name.lastIndexOf('.'));
             scores.add(new EvalReport.ImageScore(name, m[0], m[1], b[0], b[1]));

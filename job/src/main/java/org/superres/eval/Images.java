@@ -2,6 +2,7 @@ package org.superres.eval;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_UNCHANGED;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 
 import java.nio.file.Path;
@@ -21,6 +22,12 @@ public final class Images {
             throw new IllegalArgumentException("cannot read image " + file);
         }
         return m;
+    }
+
+    /** True when the file itself is a single-channel (grayscale) image. */
+    public static boolean isGrayscaleFile(Path file) {
+        Mat m = imread(file.toString(), IMREAD_UNCHANGED);
+        return m != null && !m.empty() && m.channels() == 1;
     }
 
     /** Crops the bottom/right so that both sides are multiples of {@code scale} (MATLAB {@code modcrop}). */

@@ -29,6 +29,21 @@ public final class Metrics {
         return y;
     }
 
+    /**
+     * The plane that is scored: Y for colour images; for grayscale sources (where the usual scripts score the gray
+     * values themselves, not a 16..235 luma) the luma mapped back to 0..255, which equals the gray value when the
+     * three channels are equal.
+     */
+    public static double[] plane(Mat bgr, boolean grayscaleSource) {
+        double[] y = luma(bgr);
+        if (grayscaleSource) {
+            for (int i = 0; i < y.length; i++) {
+                y[i] = (y[i] - 16.0) * 255.0 / 219.0;
+            }
+        }
+        return y;
+    }
+
     /** Copies the centre of an {@code h x w} plane without {@code border} pixels on each side. */
     public static double[] shave(double[] plane, int h, int w, int border) {
         int oh = h - 2 * border;
@@ -124,14 +139,19 @@ public final class Metrics {
 
     /** PSNR and SSIM on Y of {@code test} against {@code reference}, both BGR 8-bit of equal size. */
     public static double[] psnrSsimY(Mat reference, Mat test, int border) {
+        return psnrSsimY(reference, test, border, false);
+    }
+
+    /** As {@link #psnrSsimY(Mat, Mat, int)}; with {@code grayscaleSource} scores gray values (see {@link #plane}). */
+    public static double[] psnrSsimY(Mat reference, Mat test, int border, boolean grayscaleSource) {
         if (reference.rows() != test.rows() || reference.cols() != test.cols()) {
             throw new IllegalArgumentException("size mismatch: reference " + reference.cols() + "x" + reference.rows()
                     + ", test " + test.cols() + "x" + test.rows());
         }
         int h = reference.rows();
         int w = reference.cols();
-        double[] ya = shave(luma(reference), h, w, border);
-        double[] yb = shave(luma(test), h, w, border);
+        double[] ya = shave(plane(reference, grayscaleSource), h, w, border);
+        double[] yb = shave(plane(test, grayscaleSource), h, w, border);
         int sh = h - 2 * border;
         int sw = w - 2 * border;
         return new double[] {psnr(ya, yb), ssim(ya, yb, sh, sw)};
