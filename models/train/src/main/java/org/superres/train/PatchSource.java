@@ -138,7 +138,7 @@ public final class PatchSource implements AutoCloseable {
     }
 
     /** Copies a {@code size x size} patch at (y0, x0), transformed by {@code t}, minus the mean, into dst. */
-    private static void copyPatch(byte[] src, int srcW, int y0, int x0, int size, int t, float[] dst, int off) {
+    static void copyPatch(byte[] src, int srcW, int y0, int x0, int size, int t, float[] dst, int off) {
         boolean flip = (t & 1) != 0;
         int rot = t >> 1;
         int last = size - 1;

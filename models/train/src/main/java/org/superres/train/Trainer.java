@@ -57,6 +57,8 @@ public final class Trainer implements AutoCloseable {
         public int evalEvery = 1000;
         public int logEvery = 50;
         public int threads = 2;
+        /** When > 0: the cosine runs over this much wall time (minutes, summed over resumes), not over steps. */
+        public double timeBudgetMin = 0;
         public String extraScales = "";
         public Path trainDir;
         public Path evalDir;
@@ -87,6 +89,7 @@ public final class Trainer implements AutoCloseable {
             p.setProperty("lr-min", Double.toString(lrMin));
             p.setProperty("seed", Long.toString(seed));
             p.setProperty("extra-scales", extraScales);
+            p.setProperty("time-budget-min", Double.toString(timeBudgetMin));
             p.setProperty("train-dir", String.valueOf(trainDir));
             return p;
         }
@@ -107,6 +110,9 @@ public final class Trainer implements AutoCloseable {
     private final PrintStream log;
     private long step;
     private double bestPsnr = Double.NEGATIVE_INFINITY;
+    /** Wall seconds spent training in earlier sessions of this run (from the checkpoint). */
+    private double elapsedBefore;
+    private long sessionStart = System.nanoTime();
 
     public Trainer(Config cfg, PrintStream log) {
         this.cfg = cfg;
@@ -195,6 +201,7 @@ public final class Trainer implements AutoCloseable {
             session.restore(cfg.runDir.resolve("ckpt").resolve("model").toString());
             step = Long.parseLong(p.getProperty("step"));
             bestPsnr = Double.parseDouble(p.getProperty("best-psnr", "-Infinity"));
+            elapsedBefore = Double.parseDouble(p.getProperty("elapsed-s", "0"));
             log.printf(Locale.ROOT, "resumed from %s at step %d (best Set5 %.3f)%n", cfg.runDir, step, bestPsnr);
         } else {
             session.initialize();
@@ -214,6 +221,7 @@ public final class Trainer implements AutoCloseable {
         Properties p = new Properties();
         p.setProperty("step", Long.toString(step));
         p.setProperty("best-psnr", Double.toString(bestPsnr));
+        p.setProperty("elapsed-s", Double.toString(elapsedSeconds()));
         Path tmp = dir.resolve("state.properties.tmp");
         try (Writer w = Files.newBufferedWriter(tmp)) {
             p.store(w, "trainer state");
@@ -221,13 +229,31 @@ public final class Trainer implements AutoCloseable {
         Files.move(tmp, stateFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** Learning rate for a 0-based step: linear warm-up, then cosine to lrMin at the planned last step. */
+    /** Wall seconds of training so far, over all sessions of this run. */
+    public double elapsedSeconds() {
+        return elapsedBefore + (System.nanoTime() - sessionStart) / 1e9;
+    }
+
+    /** Schedule progress 0..1: by steps, or by wall time when a time budget is set. */
+    public double progress(long s) {
+        double byStep = (double) (s - cfg.warmup) / Math.max(1, cfg.steps - cfg.warmup);
+        if (cfg.timeBudgetMin > 0) {
+            return Math.max(0, Math.min(1.0, elapsedSeconds() / (cfg.timeBudgetMin * 60)));
+        }
+        return Math.max(0, Math.min(1.0, byStep));
+    }
+
+    /** Learning rate for a 0-based step: linear warm-up, then cosine to lrMin at the end of the schedule. */
     public double learningRate(long s) {
         if (s < cfg.warmup) {
             return cfg.lr * (s + 1) / cfg.warmup;
         }
-        double t = Math.min(1.0, (double) (s - cfg.warmup) / Math.max(1, cfg.steps - cfg.warmup));
+        double t = progress(s);
         return cfg.lrMin + 0.5 * (cfg.lr - cfg.lrMin) * (1 + Math.cos(Math.PI * t));
+    }
+
+    private boolean finished() {
+        return step >= cfg.steps || (cfg.timeBudgetMin > 0 && progress(step) >= 1.0);
     }
 
     /** One optimizer step; returns the batch's L1 loss (pixel units, 0..255 scale). */
@@ -298,7 +324,8 @@ public final class Trainer implements AutoCloseable {
         double lossSum = 0;
         int lossN = 0;
         double trainSeconds = 0;
-        while (step < cfg.steps) {
+        sessionStart = System.nanoTime();
+        while (!finished()) {
             PatchSource.Batch b = data.next();
             long ts = System.nanoTime();
             float l = trainStep(b);
@@ -319,11 +346,11 @@ public final class Trainer implements AutoCloseable {
                 tLast = now;
                 stepLast = step;
             }
-            if (step % cfg.evalEvery == 0 || step == cfg.steps) {
+            if (step % cfg.evalEvery == 0 || finished()) {
                 long te = System.nanoTime();
                 EvalReport rep = exportAndEvaluate();
                 checkpoint();
-                double elapsed = (System.nanoTime() - t0) / 1e9;
+                double elapsed = elapsedSeconds();
                 log.printf(Locale.ROOT, "eval step %d Set5 PSNR %.3f SSIM %.4f (bicubic %.3f) best %.3f "
                                 + "[eval+ckpt %.1fs]%n", step, rep.model.meanPsnr, rep.model.meanSsim,
                         rep.bicubic.meanPsnr, bestPsnr, (System.nanoTime() - te) / 1e9);
@@ -334,7 +361,7 @@ public final class Trainer implements AutoCloseable {
                 stepLast = step;
             }
         }
-        log.println("done: " + step + " steps");
+        log.printf(Locale.ROOT, "done: %d steps, %.0f s%n", step, elapsedSeconds());
     }
 
     @Override
@@ -368,6 +395,7 @@ public final class Trainer implements AutoCloseable {
                 case "--log-every": c.logEvery = Integer.parseInt(v); break;
                 case "--threads": c.threads = Integer.parseInt(v); break;
                 case "--extra-scales": c.extraScales = v; break;
+                case "--time-budget-min": c.timeBudgetMin = Double.parseDouble(v); break;
                 case "--train-dir": c.trainDir = Paths.get(v); break;
                 case "--eval-dir": c.evalDir = Paths.get(v); break;
                 case "--run-dir": c.runDir = Paths.get(v); break;
@@ -394,11 +422,10 @@ public final class Trainer implements AutoCloseable {
             throw new IllegalArgumentException("--run-dir, --train-dir and --eval-dir are required");
         }
         Files.createDirectories(cfg.runDir);
-        Path conf = cfg.runDir.resolve("config.properties");
-        if (!Files.exists(conf)) {
-            try (Writer w = Files.newBufferedWriter(conf, StandardCharsets.UTF_8)) {
-                cfg.toProperties().store(w, "trainer config");
-            }
+        // the settings of every (re)start, newest last
+        try (Writer w = Files.newBufferedWriter(cfg.runDir.resolve("config.properties"), StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+            cfg.toProperties().store(w, "trainer config at (re)start");
         }
         try (Trainer t = new Trainer(cfg, System.out)) {
             System.out.printf(Locale.ROOT, "EDSR x%d B=%d F=%d params=%d, steps=%d batch=%d lr=%g%n", cfg.scale,
