@@ -2,8 +2,9 @@ package org.superres.eval;
 
 /**
  * Bicubic resize that reproduces MATLAB's {@code imresize(img, scale, 'bicubic')}, including its antialiasing
- * kernel stretch when downscaling, its symmetric border handling and its order of dimensions (rows first when the
- * two scale factors are equal).
+ * kernel stretch when downscaling, its border handling (out-of-range taps clamped to the edge sample, i.e. the end
+ * samples are replicated; not the symmetric padding some ports use) and its order of dimensions (rows first when
+ * the two scale factors are equal).
  *
  * <p>Images are interleaved row-major arrays ({@code [y][x][c]} flattened). With {@code uint8 = true} the result of
  * each one-dimensional pass is rounded and saturated to 0..255, which is what MATLAB does for {@code uint8} input
@@ -67,14 +68,8 @@ public final class MatlabImresize {
                 double v = stretch ? scale * cubic(scale * d) : cubic(d);
                 w[i * p + j] = v;
                 sum += v;
-                // symmetric padding: aux = [1:n, n:-1:1]; ind = aux(mod(ind-1, 2n) + 1)
-                int period = 2 * inLength;
-                int m = (int) (((long) idx - 1) % period);
-                if (m < 0) {
-                    m += period;
-                }
-                int src = m < inLength ? m : period - 1 - m; // 0-based
-                ind[i * p + j] = src;
+                // MATLAB clamps out-of-range indices, which replicates the end samples
+                ind[i * p + j] = (int) Math.max(0, Math.min(inLength - 1, (long) idx - 1)); // 0-based
             }
             for (int j = 0; j < p; j++) {
                 w[i * p + j] /= sum;
