@@ -18,7 +18,7 @@ public final class InputFile implements Serializable {
   public String planError;
   /**
    * Set by the planner for the inputs sampled for the run report: the URI prefix under which the executor
-   * writes their crops and thumbnail (see ReportAssets); null for every other input.
+   * writes their crops and thumbnail (ReportSampler, ReportAssetWriter); null for every other input.
    */
   public String reportAssets;
 

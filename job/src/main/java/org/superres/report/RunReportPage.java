@@ -390,7 +390,8 @@ public final class RunReportPage {
       "table.failures td.error{word-break:break-word}",
       ".none{background:#fff;border:1px dashed var(--line);border-radius:8px;padding:14px;color:var(--muted)}",
       ".lead{color:var(--muted);max-width:900px;margin:0 0 10px}",
-      ".zoom-toggle{margin:0 6px 14px 0;vertical-align:middle}.zoom-label{cursor:pointer;font-size:14px}",
+      ".zoom-toggle{margin:0 6px 14px 0;vertical-align:-2px;accent-color:var(--accent)}",
+      ".zoom-label{cursor:pointer;font-size:14px;font-weight:500}",
       ".samples{display:grid;grid-template-columns:repeat(auto-fill,minmax(600px,1fr));gap:16px;align-items:start}",
       ".sample{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:14px 16px;"
           + "display:grid;grid-template-columns:auto 1fr;grid-template-rows:auto auto 1fr;column-gap:18px;"
@@ -402,10 +403,11 @@ public final class RunReportPage {
       "figcaption{font-size:12.5px;color:var(--muted);margin-top:3px}",
       "img.crop{display:block;width:var(--w);height:auto;border:1px solid var(--line);background:#fff}",
       ".zoom-toggle:checked ~ .samples img.crop{width:calc(var(--w) * 2);image-rendering:pixelated}",
-      ".zoom-toggle:checked ~ .samples .sample{grid-template-columns:1fr}",
+      ".zoom-toggle:checked ~ .samples{grid-template-columns:1fr}",
       ".whole{min-width:0}",
       ".thumbwrap{position:relative;display:inline-block;max-width:100%;line-height:0}",
-      "img.thumb{display:block;max-width:100%;height:auto;border:1px solid var(--line);background:#fff}",
+      "img.thumb{display:block;max-width:100%;max-height:280px;width:auto;height:auto;"
+          + "border:1px solid var(--line);background:#fff}",
       ".cropbox{position:absolute;border:2px solid #ff5a1f;box-shadow:0 0 0 1px #fff;pointer-events:none}",
       ".chart{overflow-x:auto}",
       "svg.histogram{display:block;max-width:100%;height:auto;font-size:12px}",

@@ -59,6 +59,12 @@ class PostProcessTest {
     Mat out16 = clahe.apply(img16);
     assertEquals(CV_16UC3, out16.type(), "16-bit images stay 16-bit");
     assertTrue(greyStdDev(out16) > 1.5 * greyStdDev(img16), "CLAHE should raise the contrast of 16-bit L");
+
+    Mat grey16 = new Mat();
+    opencv_imgproc.cvtColor(img16, grey16, opencv_imgproc.COLOR_BGR2GRAY);
+    Mat outGrey16 = clahe.apply(grey16);
+    assertEquals(opencv_core.CV_16UC1, outGrey16.type());
+    assertTrue(stdDev(outGrey16) > 1.5 * stdDev(grey16), "CLAHE should raise the contrast of 16-bit grey");
   }
 
   @Test
@@ -96,6 +102,10 @@ class PostProcessTest {
   private static double greyStdDev(Mat bgr) {
     Mat grey = new Mat();
     opencv_imgproc.cvtColor(bgr, grey, opencv_imgproc.COLOR_BGR2GRAY);
+    return stdDev(grey);
+  }
+
+  private static double stdDev(Mat grey) {
     Mat mean = new Mat();
     Mat std = new Mat();
     opencv_core.meanStdDev(grey, mean, std);
