@@ -26,20 +26,28 @@ import org.bytedeco.opencv.opencv_core.Size;
 public final class ReportCrops {
   /** LR pixels of context around the crop for the bicubic upscale, so its edges match a whole-image resize. */
   private static final int MARGIN = 4;
+  /** Larger inputs are searched for detail at reduced size: the buffers stay small for huge scans. */
+  private static final long DETAIL_SEARCH_PIXELS = 4_000_000;
 
   private final int cropEdge;
   private final int thumbnailEdge;
+  private final long detailSearchPixels;
 
   /**
    * @param cropEdge edge of the comparison crops in output pixels
    * @param thumbnailEdge longest edge of the thumbnail
    */
   public ReportCrops(int cropEdge, int thumbnailEdge) {
+    this(cropEdge, thumbnailEdge, DETAIL_SEARCH_PIXELS);
+  }
+
+  ReportCrops(int cropEdge, int thumbnailEdge, long detailSearchPixels) {
     if (cropEdge < 8 || thumbnailEdge < 8) {
       throw new IllegalArgumentException("crop and thumbnail edges must be >= 8 pixels");
     }
     this.cropEdge = cropEdge;
     this.thumbnailEdge = thumbnailEdge;
+    this.detailSearchPixels = detailSearchPixels;
   }
 
   /** The encoded images and where the crop lies in the output (output pixels). */
@@ -99,6 +107,17 @@ public final class ReportCrops {
     int wh = Math.max(1, Math.min(input.rows(), (ch + scale - 1) / scale));
 
     Mat grey = grey8(input);
+    double f = 1.0;
+    long pixels = (long) input.cols() * input.rows();
+    if (pixels > detailSearchPixels) {
+      f = Math.sqrt((double) detailSearchPixels / pixels);
+      Mat small = new Mat();
+      opencv_imgproc.resize(grey, small, new Size(Math.max(1, (int) Math.round(input.cols() * f)),
+          Math.max(1, (int) Math.round(input.rows() * f))), 0, 0, opencv_imgproc.INTER_AREA);
+      grey = small;
+    }
+    int sw = Math.max(1, Math.min(grey.cols(), (int) Math.round(ww * f)));
+    int sh = Math.max(1, Math.min(grey.rows(), (int) Math.round(wh * f)));
     Mat dx = new Mat();
     Mat dy = new Mat();
     opencv_imgproc.Sobel(grey, dx, CV_32F, 1, 0);
@@ -112,11 +131,11 @@ public final class ReportCrops {
     int bestY = 0;
     double best = -1;
     // A stride of a quarter window finds the region well enough and keeps huge scans cheap.
-    int step = Math.max(1, Math.min(ww, wh) / 4);
+    int step = Math.max(1, Math.min(sw, sh) / 4);
     try (DoubleIndexer s = sums.createIndexer()) {
-      for (int y = 0; y + wh <= input.rows(); y += step) {
-        for (int x = 0; x + ww <= input.cols(); x += step) {
-          double e = s.get(y + wh, x + ww) - s.get(y, x + ww) - s.get(y + wh, x) + s.get(y, x);
+      for (int y = 0; y + sh <= grey.rows(); y += step) {
+        for (int x = 0; x + sw <= grey.cols(); x += step) {
+          double e = s.get(y + sh, x + sw) - s.get(y, x + sw) - s.get(y + sh, x) + s.get(y, x);
           if (e > best) {
             best = e;
             bestX = x;
@@ -125,8 +144,8 @@ public final class ReportCrops {
         }
       }
     }
-    int x0 = Math.min(bestX * scale, output.cols() - cw);
-    int y0 = Math.min(bestY * scale, output.rows() - ch);
+    int x0 = Math.min((int) Math.round(bestX / f) * scale, output.cols() - cw);
+    int y0 = Math.min((int) Math.round(bestY / f) * scale, output.rows() - ch);
     return new Rect(x0, y0, cw, ch);
   }
 

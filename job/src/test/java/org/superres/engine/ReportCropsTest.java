@@ -61,6 +61,29 @@ class ReportCropsTest {
   }
 
   @Test
+  void findsTheDetailAlsoWhenSearchingAReducedCopy() {
+    Mat lr = new Mat(300, 400, CV_8UC3, new Scalar(128, 128, 128, 0));
+    try (UByteIndexer px = lr.createIndexer()) {
+      for (int y = 220; y < 260; y++) {
+        for (int x = 300; x < 340; x++) {
+          int v = ((x / 2 + y / 2) % 2 == 0) ? 230 : 30;
+          for (int c = 0; c < 3; c++) {
+            px.put(y, x, c, v);
+          }
+        }
+      }
+    }
+    Mat hr = new Mat();
+    opencv_imgproc.resize(lr, hr, new Size(1200, 900), 0, 0, opencv_imgproc.INTER_NEAREST);
+    Rect crop = new ReportCrops(160, 320, 10_000).detailCrop(lr, hr, 3); // searched at 1/12 of the pixels
+    int cx = 320 * 3;
+    int cy = 240 * 3;
+    assertTrue(crop.x() <= cx && cx < crop.x() + crop.width() && crop.y() <= cy && cy < crop.y() + crop.height(),
+        "crop " + crop.x() + "," + crop.y() + " should contain the patch centre " + cx + "," + cy);
+    assertTrue(crop.x() + crop.width() <= 1200 && crop.y() + crop.height() <= 900);
+  }
+
+  @Test
   void smallImagesAreCroppedWhole() {
     Mat lr = new Mat(20, 30, CV_8UC3, new Scalar(10, 200, 90, 0));
     Mat hr = new Mat();
