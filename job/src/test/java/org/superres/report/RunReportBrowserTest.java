@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -61,15 +61,13 @@ class RunReportBrowserTest {
   @TempDir
   static Path tmp;
 
-  @BeforeAll
-  static void start() {
+  @BeforeEach
+  void needsModelAndBrowser() {
     assumeTrue(Files.isRegularFile(MODEL), "skipped: model " + MODEL + " is absent (third-party models live in "
         + "../shared/models/opencv-dnn-superres)");
     assumeTrue(new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute(),
         "skipped: headless Chromium not installed (" + CHROMIUM + ", " + CHROMEDRIVER
             + "); run .ci/install-browser.sh");
-    spark = SparkSessions.create("report-browser-test", "local[2]",
-        Map.of("spark.ui.enabled", "false", "spark.sql.shuffle.partitions", "2"), List.of());
   }
 
   @AfterAll
@@ -81,6 +79,8 @@ class RunReportBrowserTest {
 
   @Test
   void sampleRunReportOpensInChromiumWithEveryPart() throws Exception {
+    spark = SparkSessions.create("report-browser-test", "local[2]",
+        Map.of("spark.ui.enabled", "false", "spark.sql.shuffle.partitions", "2"), List.of());
     Path input = tmp.resolve("in");
     Files.createDirectories(input);
     List<String> samples = new ArrayList<>();
