@@ -16,6 +16,7 @@ import org.superres.engine.Backend;
 import org.superres.engine.ImageFormat;
 import org.superres.engine.ImageLimits;
 import org.superres.engine.ModelKind;
+import org.superres.engine.PostProcess;
 import org.superres.engine.Precision;
 
 /** The typed, validated view of the superres configuration. Every value is checked once, at start. */
@@ -49,6 +50,11 @@ public final class JobSettings implements Serializable {
   public final long partitionTargetBytes;
   public final int partitionMaxFiles;
   public final int progressSeconds;
+  public final boolean reportEnabled;
+  public final int reportSamples;
+  public final int reportCrop;
+  public final int reportThumbnail;
+  public final PostProcess postProcess;
   public final Map<String, String> sparkProperties;
   /** The effective configuration as JSON, secrets redacted, for summary.json. */
   public final String renderedJson;
@@ -90,6 +96,11 @@ public final class JobSettings implements Serializable {
     partitionTargetBytes = c.getBytes("partitions.target-bytes");
     partitionMaxFiles = intIn(c, "partitions.max-files", 1, 1 << 20);
     progressSeconds = intIn(c, "progress.interval-seconds", 1, 3600);
+    reportEnabled = c.getBoolean("report.enabled");
+    reportSamples = intIn(c, "report.samples", 0, 1000);
+    reportCrop = intIn(c, "report.crop", 16, 2048);
+    reportThumbnail = intIn(c, "report.thumbnail", 16, 4096);
+    postProcess = postProcess(c);
     Map<String, String> props = new LinkedHashMap<>();
     for (Map.Entry<String, ConfigValue> e : c.getConfig("spark").entrySet()) {
       props.put(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped()));
@@ -103,6 +114,16 @@ public final class JobSettings implements Serializable {
       return new JobSettings(root);
     } catch (ConfigException e) {
       throw new ConfigError(e.getMessage());
+    }
+  }
+
+  private static PostProcess postProcess(Config c) {
+    try {
+      return new PostProcess(c.getDouble("postprocess.contrast"), c.getDouble("postprocess.brightness"),
+          c.getBoolean("postprocess.clahe.enabled"), c.getDouble("postprocess.clahe.clip-limit"),
+          c.getInt("postprocess.clahe.tile-grid"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigError("superres.postprocess: " + e.getMessage());
     }
   }
 

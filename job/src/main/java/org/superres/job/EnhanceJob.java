@@ -17,6 +17,7 @@ import org.superres.config.JobSettings;
 import org.superres.model.ModelCatalog;
 import org.superres.model.ModelResolver;
 import org.superres.model.ResolvedModel;
+import org.superres.report.RunReportWriter;
 
 /**
  * The enhance command on the driver: list, plan, ship the model, run the partitions, write the manifest
@@ -73,6 +74,8 @@ public final class EnhanceJob {
     List<InputFile> inputs = new InputLister(hadoop, settings.extensions).list(settings.inputs);
     RunPlanner planner = new RunPlanner(hadoop, settings, layout);
     planner.assignOutputs(inputs);
+    int sampled = settings.reportEnabled
+        ? ReportSampler.mark(inputs, settings.reportSamples, ReportSampler.assetsDir(layout, runId)) : 0;
     List<List<InputFile>> bins =
         RunPlanner.partitions(inputs, settings.partitionTargetBytes, settings.partitionMaxFiles);
     LOG.info("run {}: {} inputs in {} partitions, model {}, output {}", runId, inputs.size(), bins.size(),
@@ -120,6 +123,10 @@ public final class EnhanceJob {
     summary.fields.put("exit_code", exit);
     summary.fields.put("config", RunSummary.parseJson(settings.renderedJson));
     summary.write(layout.runDir(runId) + "/summary.json", hadoop);
+    if (settings.reportEnabled) {
+      RunReportWriter.writeQuietly(manifest.read(), summary.fields, layout, runId, sampled,
+          settings.postProcess.description(), hadoop);
+    }
 
     LOG.info("run {} finished: {} ok, {} skipped, {} failed of {} in {} s; summary {}/summary.json", runId,
         summary.ok, summary.skipped, summary.failed, summary.listed, String.format("%.1f", wall),

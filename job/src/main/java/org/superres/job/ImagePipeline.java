@@ -9,6 +9,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.IOUtils;
+import org.bytedeco.opencv.opencv_core.Mat;
 import org.superres.config.JobSettings;
 import org.superres.engine.DecodedImage;
 import org.superres.engine.EngineException;
@@ -17,6 +18,7 @@ import org.superres.engine.ImageCodec;
 import org.superres.engine.ImageFormat;
 import org.superres.engine.ImageMetadata;
 import org.superres.engine.ModelSpec;
+import org.superres.engine.ReportCrops;
 import org.superres.engine.SuperResNet;
 import org.superres.engine.TiledUpscaler;
 
@@ -32,6 +34,7 @@ public final class ImagePipeline {
   private final TiledUpscaler tiler;
   private final OutputStore store;
   private final Configuration hadoop;
+  private final ReportAssetWriter reportAssets;
 
   public ImagePipeline(JobSettings settings, ModelSpec model, Supplier<SuperResNet> net, Configuration hadoop) {
     this.settings = settings;
@@ -41,6 +44,7 @@ public final class ImagePipeline {
     this.codec = new ImageCodec(settings.limits);
     this.tiler = new TiledUpscaler(settings.tile, settings.overlap);
     this.store = new OutputStore(hadoop);
+    this.reportAssets = new ReportAssetWriter(settings.reportCrop, settings.reportThumbnail, store);
   }
 
   /** Where this row is produced: filled into every row. */
@@ -117,16 +121,24 @@ public final class ImagePipeline {
 
     t = System.nanoTime();
     TiledUpscaler.Result up = new Enhancer(n, tiler).enhance(img.pixels);
+    Mat enhanced = settings.postProcess.apply(up.image);
+    row.postprocess = settings.postProcess.description();
     row.inferMs = ms(t);
     row.tiles = up.tiles;
-    row.outputWidth = up.image.cols();
-    row.outputHeight = up.image.rows();
+    row.outputWidth = enhanced.cols();
+    row.outputHeight = enhanced.rows();
 
     t = System.nanoTime();
     ImageFormat format = outputFormat(in.outputUri);
-    byte[] encoded = codec.encode(up.image, format, settings.jpegQuality,
+    byte[] encoded = codec.encode(enhanced, format, settings.jpegQuality,
         settings.keepMetadata ? img.metadata : ImageMetadata.NONE);
     row.encodeMs = ms(t);
+    // Gallery crops are made while the pixels are here; written only once the output itself is.
+    ReportCrops.Result crops = in.reportAssets == null ? null
+        : reportAssets.make(in, img.pixels, enhanced, model.scale());
+    if (enhanced != up.image) {
+      enhanced.close();
+    }
     up.image.close();
     img.pixels.close();
 
@@ -134,6 +146,9 @@ public final class ImagePipeline {
     store.write(in.outputUri, encoded, origin.attemptTag);
     row.writeMs = ms(t);
     row.outputBytes = (long) encoded.length;
+    if (crops != null) {
+      reportAssets.write(in, crops, model.scale(), origin.attemptTag);
+    }
   }
 
   private byte[] read(InputFile in) throws IOException {

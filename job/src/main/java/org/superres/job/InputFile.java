@@ -16,6 +16,11 @@ public final class InputFile implements Serializable {
   public boolean skip;
   /** Set by the planner when the input cannot be processed at all (e.g. its output collides with another's). */
   public String planError;
+  /**
+   * Set by the planner for the inputs sampled for the run report: the URI prefix under which the executor
+   * writes their crops and thumbnail (ReportSampler, ReportAssetWriter); null for every other input.
+   */
+  public String reportAssets;
 
   public InputFile(String uri, String relativePath, long size, long modificationTime) {
     this.uri = uri;

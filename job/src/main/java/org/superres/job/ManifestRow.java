@@ -38,7 +38,8 @@ public final class ManifestRow implements Serializable {
       .add("executor_id", DataTypes.StringType, true)
       .add("host", DataTypes.StringType, true)
       .add("task_attempt", DataTypes.IntegerType, true)
-      .add("finished_at", DataTypes.StringType, true);
+      .add("finished_at", DataTypes.StringType, true)
+      .add("postprocess", DataTypes.StringType, true);
 
   public static final String OK = "ok";
   public static final String SKIPPED = "skipped";
@@ -72,10 +73,13 @@ public final class ManifestRow implements Serializable {
   public String host;
   public Integer taskAttempt;
   public String finishedAt;
+  /** What post-processing was applied after the model (PostProcess.description()); null when none. */
+  public String postprocess;
 
   public Row toRow() {
     return RowFactory.create(runId, inputUri, outputUri, status, error, inputBytes, outputBytes, inputWidth,
         inputHeight, outputWidth, outputHeight, channels, bitDepth, modelName, modelSha256, scale, device, tiles,
-        readMs, decodeMs, inferMs, encodeMs, writeMs, totalMs, executorId, host, taskAttempt, finishedAt);
+        readMs, decodeMs, inferMs, encodeMs, writeMs, totalMs, executorId, host, taskAttempt, finishedAt,
+        postprocess);
   }
 }
