@@ -40,7 +40,7 @@ public final class RunPlanner {
       in.outputUri = layout.imageUri(in.relativePath, settings.outputFormat);
       String first = claimedBy.putIfAbsent(in.outputUri, in.uri);
       if (first != null) {
-        in.planError = "plan: output " + in.outputUri + " is already the output of " + first
+        in.planError = "output " + in.outputUri + " is already the output of " + first
             + " (same path, different extension); rename one of them";
         continue;
       }
