@@ -47,7 +47,7 @@ import org.bytedeco.opencv.opencv_core.MatVector;
  * 4-component CMYK JPEG via writeRaster), and byte surgery for lying headers and truncation. Every case
  * carries what the manifest must say about it.
  */
-final class HostileCorpus {
+public final class HostileCorpus {
   /** Files over this size are refused by the corpus run's limits.max-input-bytes. */
   static final long MAX_BYTES = 200_000;
 
@@ -168,7 +168,7 @@ final class HostileCorpus {
 
   // ---- pixels
 
-  static BufferedImage gradient(int w, int h, int type) {
+  public static BufferedImage gradient(int w, int h, int type) {
     BufferedImage img = new BufferedImage(w, h, type);
     paint(img);
     return img;
@@ -212,19 +212,19 @@ final class HostileCorpus {
 
   // ---- encoders
 
-  static byte[] png(BufferedImage img) throws IOException {
+  public static byte[] png(BufferedImage img) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     if (!ImageIO.write(img, "png", out)) throw new IOException("no PNG writer");
     return out.toByteArray();
   }
 
-  static Mat mat(byte[] encoded) {
+  public static Mat mat(byte[] encoded) {
     Mat buf = new Mat(1, encoded.length, opencv_core.CV_8UC1);
     buf.data().put(encoded);
     return opencv_imgcodecs.imdecode(buf, IMREAD_UNCHANGED);
   }
 
-  static byte[] cvEncode(String ext, Mat m, int... params) {
+  public static byte[] cvEncode(String ext, Mat m, int... params) {
     BytePointer out = new BytePointer();
     if (!opencv_imgcodecs.imencode(ext, m, out, new IntPointer(params))) {
       throw new IllegalStateException("OpenCV cannot encode " + ext);
@@ -234,7 +234,7 @@ final class HostileCorpus {
     return b;
   }
 
-  static byte[] cvEncodeWithMetadata(String ext, Mat m, int[] types, byte[]... blocks) {
+  public static byte[] cvEncodeWithMetadata(String ext, Mat m, int[] types, byte[]... blocks) {
     MatVector v = new MatVector();
     for (byte[] b : blocks) {
       Mat bm = new Mat(1, b.length, opencv_core.CV_8UC1);
@@ -304,12 +304,12 @@ final class HostileCorpus {
   }
 
   /** The JDK's own sRGB profile: a real ICC profile without any third-party file. */
-  static byte[] iccProfile() {
+  public static byte[] iccProfile() {
     return ICC_Profile.getInstance(ColorSpace.CS_sRGB).getData();
   }
 
   /** A minimal little-endian EXIF block (TIFF header, IFD0 with the orientation tag only). */
-  static byte[] exifOrientation(int orientation) {
+  public static byte[] exifOrientation(int orientation) {
     ByteBuffer b = ByteBuffer.allocate(6 + 8 + 2 + 12 + 4).order(ByteOrder.LITTLE_ENDIAN);
     b.put("Exif\0\0".getBytes(StandardCharsets.US_ASCII));
     b.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8);
