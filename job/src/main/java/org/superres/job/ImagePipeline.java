@@ -76,7 +76,7 @@ public final class ImagePipeline {
     row.taskAttempt = origin.attempt;
     try {
       if (in.planError != null) {
-        throw new EngineException("plan", in.planError);
+        throw new EngineException("plan", in.planError.replaceFirst("^plan: ", ""));
       }
       if (in.skip) {
         row.status = ManifestRow.SKIPPED;

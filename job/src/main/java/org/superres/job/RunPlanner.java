@@ -50,7 +50,12 @@ public final class RunPlanner {
     Map<String, String> claimedBy = new HashMap<>();
     List<String> clashes = new ArrayList<>();
     for (InputFile in : inputs) {
-      in.outputUri = layout.imageUri(in.relativePath, settings.outputFormat);
+      try {
+        in.outputUri = layout.imageUri(in.relativePath, settings.outputFormat);
+      } catch (IllegalArgumentException e) {
+        in.planError = "plan: " + e.getMessage();
+        continue;
+      }
       String first = claimedBy.putIfAbsent(in.outputUri, in.uri);
       if (first != null) {
         in.planError = "plan: output " + in.outputUri + " is already the output of " + first

@@ -154,7 +154,7 @@ public final class HostileCorpus {
     put(dir, "100%.png", png, new Case("100%.png", "ok", null).out(40 * s, 30 * s));
     put(dir, "a%20b%2F..%2Fc.png", png, new Case("a%20b%2F..%2Fc.png", "ok", null).out(40 * s, 30 * s));
     put(dir, "x..y.png", png, new Case("x..y.png", "ok", null).out(40 * s, 30 * s));
-    put(dir, "up../..png.png", png, new Case("up../..png.png", "ok", null).out(40 * s, 30 * s));
+    put(dir, "up../a..b.png", png, new Case("up../a..b.png", "ok", null).out(40 * s, 30 * s));
     put(dir, "UPPER.JPG", jpg, new Case("UPPER.JPG", "ok", null).out(40 * s, 30 * s));
     return this;
   }
