@@ -25,6 +25,8 @@ import org.apache.spark.sql.types.StructType;
  * they are processed once. Everything after (JSON Lines, summary) reads that Parquet back.
  */
 public final class ManifestWriter {
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
   private final SparkSession spark;
   private final OutputLayout layout;
   private final String runId;
@@ -57,9 +59,17 @@ public final class ManifestWriter {
     FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
     try (BufferedWriter w = new BufferedWriter(new OutputStreamWriter(fs.create(target, true),
         StandardCharsets.UTF_8))) {
-      Iterator<String> it = manifest.toJSON().toLocalIterator();
+      // Serialised here rather than with Dataset.toJSON, which dropped null columns on executors even with
+      // spark.sql.jsonGenerator.ignoreNullFields=false: every line must hold every column.
+      String[] columns = manifest.schema().fieldNames();
+      Iterator<Row> it = manifest.toLocalIterator();
       while (it.hasNext()) {
-        w.write(it.next());
+        Row r = it.next();
+        java.util.Map<String, Object> line = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < columns.length; i++) {
+          line.put(columns[i], r.isNullAt(i) ? null : r.get(i));
+        }
+        w.write(JSON.writeValueAsString(line));
         w.write('\n');
       }
     }

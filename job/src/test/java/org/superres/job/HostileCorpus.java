@@ -98,8 +98,8 @@ public final class HostileCorpus {
     byte[] jpg = cvEncode(".jpg", mat(png), IMWRITE_JPEG_QUALITY, 90);
     put(dir, "truncated.png", Arrays.copyOf(png, png.length * 2 / 3),
         new Case("truncated.png", "failed", "decode: corrupt or truncated PNG"));
-    put(dir, "truncated.jpg", Arrays.copyOf(jpg, jpg.length * 2 / 3),
-        new Case("truncated.jpg", "failed", "decode: truncated JPEG"));
+    put(dir, "truncated-jpeg.jpg", Arrays.copyOf(jpg, jpg.length * 2 / 3),
+        new Case("truncated-jpeg.jpg", "failed", "decode: corrupt or truncated JPEG"));
     put(dir, "png-named.jpg", png, new Case("png-named.jpg", "ok", null).out(40 * s, 30 * s));
     put(dir, "notes.jpg", "Shelf 14, box 3: letters 1901-1907.\nSee catalogue.\n".getBytes(StandardCharsets.UTF_8),
         new Case("notes.jpg", "failed", "not-an-image: not an image: content is text"));
@@ -113,8 +113,8 @@ public final class HostileCorpus {
     put(dir, "garbage.png", noise, new Case("garbage.png", "failed", "not-an-image: not an image: content is of an unknown format"));
     put(dir, "bomb.png", pngBomb(50_000, 50_000),
         new Case("bomb.png", "failed", "limits: header claims 50000x50000 = 2500000000 pixels, over limits.max-input-pixels"));
-    put(dir, "bomb.jpg", jpegWithSize(jpg, 60_000, 60_000),
-        new Case("bomb.jpg", "failed", "limits: header claims 60000x60000 = 3600000000 pixels, over limits.max-input-pixels"));
+    put(dir, "bomb-jpeg.jpg", jpegWithSize(jpg, 60_000, 60_000),
+        new Case("bomb-jpeg.jpg", "failed", "limits: header claims 60000x60000 = 3600000000 pixels, over limits.max-input-pixels"));
     byte[] big = png(noiseImage(300, 300));
     put(dir, "large.png", big, new Case("large.png", "failed", "limits: file is " + big.length
         + " bytes, over limits.max-input-bytes=" + MAX_BYTES));
@@ -123,7 +123,7 @@ public final class HostileCorpus {
     Mat deep = new Mat();
     mat(png).convertTo(deep, opencv_core.CV_16U, 257.0, 0);
     put(dir, "deep16.png", cvEncode(".png", deep), new Case("deep16.png", "ok", null).out(40 * s, 30 * s).depth(16));
-    put(dir, "deep16.tif", cvEncode(".tif", deep), new Case("deep16.tif", "ok", null).out(40 * s, 30 * s).depth(16));
+    put(dir, "deep16-tiff.tif", cvEncode(".tif", deep), new Case("deep16-tiff.tif", "ok", null).out(40 * s, 30 * s).depth(16));
     Mat real = new Mat();
     mat(png).convertTo(real, opencv_core.CV_32F, 1 / 255.0, 0);
     put(dir, "float32.tif", cvEncode(".tif", real),
