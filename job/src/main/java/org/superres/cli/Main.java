@@ -22,6 +22,7 @@ public final class Main {
   static final String USAGE = String.join("\n",
       "usage: superres <command> [options]",
       "  enhance --input URI_OR_GLOB [--input ...] --output URI [--model NAME_OR_URI] [--scale N]",
+      "          [--since last|ISO_TIME]   (only new or changed inputs; see incremental.since)",
       "  eval --dataset DIR [--model NAME_OR_URI] [--scale N] [--json FILE]",
       "  bench [--sizes 256,1024] [--repeats N] [--json FILE]",
       "  models list | verify | fetch NAME [--from DIR_OR_BUCKET]",
@@ -41,7 +42,7 @@ public final class Main {
     try {
       switch (argv[0]) {
         case "enhance":
-          return enhance(Args.parse(argv, with("input", "output", "model", "scale")));
+          return enhance(Args.parse(argv, with("input", "output", "model", "scale", "since")));
         case "eval":
           return EvalCommand.run(Args.parse(argv, with("dataset", "model", "scale", "json")));
         case "models":
@@ -72,9 +73,10 @@ public final class Main {
           outcome.runId, outcome.summary.ok, outcome.summary.skipped, outcome.summary.failed,
           outcome.summary.listed, outcome.outputRoot, outcome.runId);
       if (outcome.exitCode == EnhanceJob.EXIT_FAILURES) {
-        System.err.printf("superres: error: %d of %d inputs failed (ratio %.4f > failures.max-ratio %.4f); "
-                + "see errors_by_kind in summary.json%n", outcome.summary.failed, outcome.summary.listed,
-            outcome.summary.failureRatio(), settings.maxFailureRatio);
+        System.err.printf("superres: error: %d of %d inputs failed (ratio %.4f > failures.max-ratio %.4f), "
+                + "mostly %s; see errors_by_kind and failed_examples in summary.json%n", outcome.summary.failed,
+            outcome.summary.listed, outcome.summary.failureRatio(), settings.maxFailureRatio,
+            outcome.summary.dominantErrors(3));
       }
       return outcome.exitCode;
     } finally {
@@ -93,6 +95,9 @@ public final class Main {
       }
       if (a.one("output") != null) {
         sets.add("output.uri=" + a.one("output"));
+      }
+      if (a.one("since") != null) {
+        sets.add("incremental.since=" + a.one("since"));
       }
     }
     String model = a.has("model") ? a.one("model") : null;

@@ -55,6 +55,8 @@ public final class JobSettings implements Serializable {
   public final int reportCrop;
   public final int reportThumbnail;
   public final PostProcess postProcess;
+  /** incremental.since: null (every input), "last", or an ISO-8601 instant (normalized). */
+  public final String since;
   public final Map<String, String> sparkProperties;
   /** The effective configuration as JSON, secrets redacted, for summary.json. */
   public final String renderedJson;
@@ -101,6 +103,7 @@ public final class JobSettings implements Serializable {
     reportCrop = intIn(c, "report.crop", 16, 2048);
     reportThumbnail = intIn(c, "report.thumbnail", 16, 4096);
     postProcess = postProcess(c);
+    since = c.getIsNull("incremental.since") ? null : parse(c, "incremental.since", JobSettings::parseSince);
     Map<String, String> props = new LinkedHashMap<>();
     for (Map.Entry<String, ConfigValue> e : c.getConfig("spark").entrySet()) {
       props.put(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped()));
@@ -124,6 +127,27 @@ public final class JobSettings implements Serializable {
           c.getInt("postprocess.clahe.tile-grid"));
     } catch (IllegalArgumentException e) {
       throw new ConfigError("superres.postprocess: " + e.getMessage());
+    }
+  }
+
+  /** "last", an ISO-8601 instant, or a date (midnight UTC); returned as "last" or an instant string. */
+  static String parseSince(String s) {
+    String t = s.trim();
+    if (t.isEmpty() || t.equalsIgnoreCase("null") || t.equalsIgnoreCase("none")) {
+      return null; // --set incremental.since=null turns a configured since off
+    }
+    if (t.equalsIgnoreCase("last")) {
+      return "last";
+    }
+    try {
+      return java.time.Instant.parse(t).toString();
+    } catch (java.time.format.DateTimeParseException e) {
+      try {
+        return java.time.LocalDate.parse(t).atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toString();
+      } catch (java.time.format.DateTimeParseException e2) {
+        throw new IllegalArgumentException(
+            "expected last, an ISO-8601 time (2026-11-27T02:00:00Z) or a date (2026-11-27)");
+      }
     }
   }
 

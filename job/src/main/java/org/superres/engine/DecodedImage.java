@@ -9,12 +9,19 @@ public final class DecodedImage {
   /** The EXIF orientation that was applied to the pixels (1 = none). */
   public final int orientation;
   public final ImageMetadata metadata;
+  /** What the manifest should say about how the input was read (e.g. "first frame of 3"), or null. */
+  public final String note;
 
   public DecodedImage(Mat pixels, ImageFormat format, int orientation, ImageMetadata metadata) {
+    this(pixels, format, orientation, metadata, null);
+  }
+
+  public DecodedImage(Mat pixels, ImageFormat format, int orientation, ImageMetadata metadata, String note) {
     this.pixels = pixels;
     this.format = format;
     this.orientation = orientation;
     this.metadata = metadata;
+    this.note = note;
   }
 
   public int width() {

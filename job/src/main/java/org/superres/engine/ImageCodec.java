@@ -33,7 +33,7 @@ public final class ImageCodec {
 
   public DecodedImage decode(byte[] bytes) {
     ImageFormat format = ImageFormat.sniff(bytes);
-    probe(bytes, format);
+    ImageHeader header = probe(bytes, format);
     Mat buf = new Mat(1, bytes.length, opencv_core.CV_8UC1);
     buf.data().put(bytes);
     IntPointer types = new IntPointer(8);
@@ -48,6 +48,9 @@ public final class ImageCodec {
       throw new EngineException("decode", "corrupt or truncated " + format + ": OpenCV could not decode it");
     }
     ImageMetadata metadata = ImageMetadata.from(types, blocks);
+    if (format == ImageFormat.PNG) {
+      metadata = metadata.withXmp(PngChunks.xmp(bytes));
+    }
     int depth = pixels.depth();
     if (depth != opencv_core.CV_8U && depth != opencv_core.CV_16U) {
       throw new EngineException("unsupported",
@@ -58,7 +61,8 @@ public final class ImageCodec {
       throw new EngineException("unsupported", format + " with " + c + " channels is not supported");
     }
     int orientation = metadata.exif == null ? ExifOrientation.NORMAL : ExifOrientation.read(metadata.exif);
-    return new DecodedImage(ExifOrientation.apply(pixels, orientation), format, orientation, metadata);
+    return new DecodedImage(ExifOrientation.apply(pixels, orientation), format, orientation, metadata,
+        framesNote(format, header.frames));
   }
 
   /**
@@ -78,9 +82,9 @@ public final class ImageCodec {
     boolean ok;
     try {
       if (metadata != null && !metadata.isEmpty() && carriesMetadata(format)) {
-        int[] types = metadata.types();
+        int[] types = metadata.types(format);
         ok = opencv_imgcodecs.imencodeWithMetadata(new BytePointer(ext), img, new IntPointer(types),
-            metadata.blocks(), out, new IntPointer(params));
+            metadata.blocks(format), out, new IntPointer(params));
       } else {
         ok = opencv_imgcodecs.imencode(ext, img, out, new IntPointer(params));
       }
@@ -93,7 +97,18 @@ public final class ImageCodec {
     byte[] bytes = new byte[(int) out.limit()];
     out.get(bytes);
     out.close();
+    if (format == ImageFormat.PNG && metadata != null && metadata.xmp != null) {
+      bytes = PngChunks.withXmp(bytes, metadata.xmp);
+    }
     return bytes;
+  }
+
+  /** OpenCV's imdecode reads the first frame or page only; the manifest says so. */
+  static String framesNote(ImageFormat format, int frames) {
+    if (frames <= 1) return null;
+    return format == ImageFormat.TIFF
+        ? "first page of " + frames + " (multi-page TIFF); the other pages were not processed"
+        : "first frame of " + frames + " (animated " + format + "); the other frames were not processed";
   }
 
   private static boolean carriesMetadata(ImageFormat f) {

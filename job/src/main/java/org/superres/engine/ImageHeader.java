@@ -15,10 +15,17 @@ import javax.imageio.stream.ImageInputStream;
 public final class ImageHeader {
   public final int width;
   public final int height;
+  /** Frames of an animated GIF or pages of a TIFF (only the first is enhanced); 1 for other formats. */
+  public final int frames;
 
   private ImageHeader(int width, int height) {
+    this(width, height, 1);
+  }
+
+  private ImageHeader(int width, int height, int frames) {
     this.width = width;
     this.height = height;
+    this.frames = frames;
   }
 
   public long pixels() {
@@ -36,14 +43,29 @@ public final class ImageHeader {
       }
       ImageReader reader = readers.next();
       try {
-        reader.setInput(in, true, true);
-        return new ImageHeader(reader.getWidth(0), reader.getHeight(0));
+        boolean multi = format == ImageFormat.GIF || format == ImageFormat.TIFF;
+        reader.setInput(in, !multi, true);
+        int w = reader.getWidth(0);
+        int h = reader.getHeight(0);
+        return new ImageHeader(w, h, multi ? frameCount(reader) : 1);
       } finally {
         reader.dispose();
       }
     } catch (IOException | RuntimeException e) {
       if (e instanceof EngineException) throw (EngineException) e;
       throw new EngineException("decode", "corrupt or truncated " + format + " header: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Walks the GIF blocks or TIFF directories without decoding pixels (the file is already bounded by
+   * limits.max-input-bytes). A damaged later frame does not fail the image: only the first one is used.
+   */
+  private static int frameCount(ImageReader reader) {
+    try {
+      return Math.max(1, reader.getNumImages(true));
+    } catch (IOException | RuntimeException e) {
+      return 1;
     }
   }
 

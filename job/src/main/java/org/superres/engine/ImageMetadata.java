@@ -39,26 +39,62 @@ public final class ImageMetadata {
       int type = types.get(i);
       if (type == IMAGE_METADATA_EXIF) exif = data;
       else if (type == IMAGE_METADATA_ICCP) icc = data;
-      else if (type == IMAGE_METADATA_XMP) xmp = data;
+      else if (type == IMAGE_METADATA_XMP) xmp = trimNul(JpegSegments.xmpPacket(data));
     }
     return new ImageMetadata(exif, icc, xmp);
   }
 
-  /** The blocks to write, EXIF orientation reset to normal since the pixels were already rotated. */
-  int[] types() {
+  /** The block types blocks(format) writes, in the same order. */
+  int[] types(ImageFormat format) {
     List<Integer> t = new ArrayList<>();
     if (exif != null) t.add(IMAGE_METADATA_EXIF);
     if (icc != null) t.add(IMAGE_METADATA_ICCP);
-    if (xmp != null) t.add(IMAGE_METADATA_XMP);
+    if (xmp != null && format != ImageFormat.PNG) t.add(IMAGE_METADATA_XMP);
     return t.stream().mapToInt(Integer::intValue).toArray();
   }
 
-  MatVector blocks() {
+  /**
+   * The blocks to write, each in the form its container wants, since OpenCV 4.13 writes them as given:
+   * JPEG's APP1 EXIF starts with "Exif\0\0" and its XMP APP1 with the XMP namespace, while PNG's eXIf and
+   * WebP's EXIF chunk start at the TIFF header (libpng rejects an eXIf chunk with the "Exif" prefix).
+   */
+  MatVector blocks(ImageFormat format) {
     MatVector v = new MatVector();
-    if (exif != null) v.push_back(bytesMat(ExifOrientation.normalized(exif)));
+    if (exif != null) {
+      byte[] e = ExifOrientation.normalized(exif);
+      v.push_back(bytesMat(format == ImageFormat.JPEG ? withExifPrefix(e) : withoutExifPrefix(e)));
+    }
     if (icc != null) v.push_back(bytesMat(icc));
-    if (xmp != null) v.push_back(bytesMat(xmp));
+    // PNG's XMP is inserted after encoding (PngChunks): OpenCV would write it as tEXt
+    if (xmp != null && format != ImageFormat.PNG) {
+      v.push_back(bytesMat(format == ImageFormat.JPEG ? JpegSegments.xmpPayload(xmp) : xmp));
+    }
     return v;
+  }
+
+  /** A copy with the XMP packet read by PngChunks instead of OpenCV. */
+  ImageMetadata withXmp(byte[] packet) {
+    return new ImageMetadata(exif, icc, packet);
+  }
+
+  private static final byte[] EXIF_PREFIX = {'E', 'x', 'i', 'f', 0, 0};
+
+  private static byte[] withExifPrefix(byte[] e) {
+    if (JpegSegments.startsWith(e, 0, EXIF_PREFIX)) return e;
+    byte[] out = java.util.Arrays.copyOf(EXIF_PREFIX, EXIF_PREFIX.length + e.length);
+    System.arraycopy(e, 0, out, EXIF_PREFIX.length, e.length);
+    return out;
+  }
+
+  private static byte[] withoutExifPrefix(byte[] e) {
+    return JpegSegments.startsWith(e, 0, EXIF_PREFIX) ? java.util.Arrays.copyOfRange(e, 6, e.length) : e;
+  }
+
+  /** PNG's iTXt XMP comes back with its C string terminator; the packet itself ends at the last '>'. */
+  private static byte[] trimNul(byte[] b) {
+    int n = b.length;
+    while (n > 0 && b[n - 1] == 0) n--;
+    return n == b.length ? b : java.util.Arrays.copyOf(b, n);
   }
 
   private static Mat bytesMat(byte[] b) {

@@ -5,6 +5,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2YCrCb;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_YCrCb2BGR;
 
 import java.nio.file.Path;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_dnn;
 import org.bytedeco.opencv.global.opencv_imgproc;
@@ -32,6 +33,11 @@ public final class SuperResNet implements AutoCloseable {
   private final DnnSuperResImpl impl;
   private final long loadMillis;
   private Net floatNet;
+  /**
+   * The model file's bytes, kept until the float graph is built: the file may be gone by then (a
+   * SparkContext's userFiles directory is deleted when it stops, while this JVM-wide net lives on).
+   */
+  private byte[] modelBytes;
 
   private SuperResNet(ModelSpec spec, Path file, Device device, Precision precision) {
     this.spec = spec;
@@ -42,10 +48,11 @@ public final class SuperResNet implements AutoCloseable {
     selectCudaDevice();
     this.impl = new DnnSuperResImpl();
     try {
+      modelBytes = java.nio.file.Files.readAllBytes(file);
       impl.readModel(file.toString());
       impl.setModel(spec.kind().opencvName(), spec.scale());
       configure(impl::setPreferableBackend, impl::setPreferableTarget);
-    } catch (RuntimeException e) {
+    } catch (java.io.IOException | RuntimeException e) {
       impl.close();
       throw new EngineException(
           "model", "cannot load model " + spec.name() + " from " + file + " as " + spec.kind().opencvName()
@@ -136,7 +143,10 @@ public final class SuperResNet implements AutoCloseable {
   private Net floatNet() {
     if (floatNet == null) {
       // The DnnSuperResImpl created above has registered the DepthToSpace layer this reader needs.
-      floatNet = opencv_dnn.readNetFromTensorflow(file.toString());
+      try (BytePointer buffer = new BytePointer(modelBytes)) {
+        floatNet = opencv_dnn.readNetFromTensorflow(buffer, modelBytes.length);
+      }
+      modelBytes = null;
       configure(floatNet::setPreferableBackend, floatNet::setPreferableTarget);
     }
     return floatNet;

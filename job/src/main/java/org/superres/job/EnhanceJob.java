@@ -31,10 +31,20 @@ public final class EnhanceJob {
 
   private final SparkSession spark;
   private final JobSettings settings;
+  private java.util.function.Consumer<List<InputFile>> afterPlanning = inputs -> { };
 
   public EnhanceJob(SparkSession spark, JobSettings settings) {
     this.spark = spark;
     this.settings = settings;
+  }
+
+  /**
+   * Called on the driver once inputs are listed and planned, before any is read: lets tests change the
+   * world between listing and reading (an input deleted meanwhile) the way a live bucket does.
+   */
+  public EnhanceJob afterPlanning(java.util.function.Consumer<List<InputFile>> hook) {
+    this.afterPlanning = hook;
+    return this;
   }
 
   /** What a finished run reports back to the command line and to tests. */
@@ -72,10 +82,12 @@ public final class EnhanceJob {
 
     ResolvedModel model = new ModelResolver(hadoop, ModelCatalog.load()).resolve(settings);
     List<InputFile> inputs = new InputLister(hadoop, settings.extensions).list(settings.inputs);
-    RunPlanner planner = new RunPlanner(hadoop, settings, layout);
+    IncrementalBaseline baseline = IncrementalBaseline.load(spark, layout, settings.since);
+    RunPlanner planner = new RunPlanner(hadoop, settings, layout).withBaseline(baseline);
     planner.assignOutputs(inputs);
     int sampled = settings.reportEnabled
         ? ReportSampler.mark(inputs, settings.reportSamples, ReportSampler.assetsDir(layout, runId)) : 0;
+    afterPlanning.accept(inputs);
     List<List<InputFile>> bins =
         RunPlanner.partitions(inputs, settings.partitionTargetBytes, settings.partitionMaxFiles);
     LOG.info("run {}: {} inputs in {} partitions, model {}, output {}", runId, inputs.size(), bins.size(),
@@ -121,6 +133,9 @@ public final class EnhanceJob {
     summary.fields.put("failure_ratio", summary.failureRatio());
     summary.fields.put("max_failure_ratio", settings.maxFailureRatio);
     summary.fields.put("exit_code", exit);
+    if (settings.since != null) {
+      summary.fields.put("incremental", incrementalFields(baseline, planner.unchangedCount()));
+    }
     summary.fields.put("config", RunSummary.parseJson(settings.renderedJson));
     summary.write(layout.runDir(runId) + "/summary.json", hadoop);
     if (settings.reportEnabled) {
@@ -132,6 +147,14 @@ public final class EnhanceJob {
         summary.ok, summary.skipped, summary.failed, summary.listed, String.format("%.1f", wall),
         layout.runDir(runId));
     return new Outcome(runId, layout.root(), summary, exit);
+  }
+
+  private java.util.Map<String, Object> incrementalFields(IncrementalBaseline baseline, long unchanged) {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("since", settings.since);
+    m.put("baseline_run", baseline == null ? null : baseline.baselineRunId);
+    m.put("unchanged_skipped", unchanged);
+    return m;
   }
 
   private static java.util.Map<String, Object> modelFields(ResolvedModel model,

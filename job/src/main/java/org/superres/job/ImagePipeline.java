@@ -71,6 +71,7 @@ public final class ImagePipeline {
     row.inputUri = in.uri;
     row.outputUri = in.outputUri;
     row.inputBytes = in.size;
+    row.inputMtime = java.time.Instant.ofEpochMilli(in.modificationTime).toString();
     row.modelName = model.name();
     row.modelSha256 = model.sha256();
     row.scale = model.scale();
@@ -79,10 +80,11 @@ public final class ImagePipeline {
     row.taskAttempt = origin.attempt;
     try {
       if (in.planError != null) {
-        throw new EngineException("plan", in.planError);
+        throw new EngineException("plan", in.planError.replaceFirst("^plan: ", ""));
       }
       if (in.skip) {
         row.status = ManifestRow.SKIPPED;
+        row.note = in.skipReason;
       } else {
         run(in, origin, row);
         row.status = ManifestRow.OK;
@@ -118,6 +120,7 @@ public final class ImagePipeline {
     row.inputHeight = img.height();
     row.channels = img.channels();
     row.bitDepth = img.bitDepth();
+    row.note = img.note;
 
     t = System.nanoTime();
     TiledUpscaler.Result up = new Enhancer(n, tiler).enhance(img.pixels);

@@ -14,6 +14,8 @@ public final class InputFile implements Serializable {
   public String outputUri;
   /** Set by the planner: the output exists and output.mode is skip-existing. */
   public boolean skip;
+  /** Why it is skipped, for the manifest's note column (e.g. "output exists", "unchanged since run ..."). */
+  public String skipReason;
   /** Set by the planner when the input cannot be processed at all (e.g. its output collides with another's). */
   public String planError;
   /**

@@ -39,7 +39,10 @@ public final class ManifestRow implements Serializable {
       .add("host", DataTypes.StringType, true)
       .add("task_attempt", DataTypes.IntegerType, true)
       .add("finished_at", DataTypes.StringType, true)
-      .add("postprocess", DataTypes.StringType, true);
+      .add("postprocess", DataTypes.StringType, true)
+      // Added after the first release, so at the end: readers of older manifests see them as null.
+      .add("note", DataTypes.StringType, true)
+      .add("input_mtime", DataTypes.StringType, true);
 
   public static final String OK = "ok";
   public static final String SKIPPED = "skipped";
@@ -75,11 +78,15 @@ public final class ManifestRow implements Serializable {
   public String finishedAt;
   /** What post-processing was applied after the model (PostProcess.description()); null when none. */
   public String postprocess;
+  /** Why an input was skipped, or how it was read (first frame of an animation); null when nothing to say. */
+  public String note;
+  /** The input's modification time at listing (ISO-8601 UTC, ms): what incremental runs compare. */
+  public String inputMtime;
 
   public Row toRow() {
     return RowFactory.create(runId, inputUri, outputUri, status, error, inputBytes, outputBytes, inputWidth,
         inputHeight, outputWidth, outputHeight, channels, bitDepth, modelName, modelSha256, scale, device, tiles,
         readMs, decodeMs, inferMs, encodeMs, writeMs, totalMs, executorId, host, taskAttempt, finishedAt,
-        postprocess);
+        postprocess, note, inputMtime);
   }
 }

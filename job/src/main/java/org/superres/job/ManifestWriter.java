@@ -62,14 +62,15 @@ public final class ManifestWriter {
     FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
     try (BufferedWriter w = new BufferedWriter(new OutputStreamWriter(fs.create(target, true),
         StandardCharsets.UTF_8))) {
-      // Rendered here rather than with Dataset.toJSON, which drops null columns (error: null) by default.
-      String[] columns = manifest.columns();
+      // Serialised here rather than with Dataset.toJSON, which dropped null columns on executors even with
+      // spark.sql.jsonGenerator.ignoreNullFields=false: every line must hold every column.
+      String[] columns = manifest.schema().fieldNames();
       Iterator<Row> it = manifest.toLocalIterator();
       while (it.hasNext()) {
         Row r = it.next();
         Map<String, Object> line = new LinkedHashMap<>();
         for (int i = 0; i < columns.length; i++) {
-          line.put(columns[i], r.get(i));
+          line.put(columns[i], r.isNullAt(i) ? null : r.get(i));
         }
         w.write(JSON.writeValueAsString(line));
         w.write('\n');

@@ -29,7 +29,12 @@ public final class OutputLayout implements Serializable {
     int dot = relativePath.lastIndexOf('.');
     String stem = dot > 0 ? relativePath.substring(0, dot) : relativePath;
     String ext = format != null ? format.extension() : sameFormatExtension(relativePath.substring(dot + 1));
-    return new Path(new Path(root), stem + "." + ext).toString();
+    String uri = new Path(new Path(root), stem + "." + ext).toString();
+    if (!uri.startsWith(root + "/")) {
+      // cannot happen for listed paths (see InputLister); kept so a future caller cannot write outside --output
+      throw new IllegalArgumentException("output of '" + relativePath + "' would be outside " + root);
+    }
+    return uri;
   }
 
   /** "same" keeps the input's extension where OpenCV can write that format, else writes PNG. */

@@ -23,6 +23,11 @@ public final class OutputStore {
         || "abfs".equals(scheme) || "abfss".equals(scheme);
   }
 
+  /** Whether a file name is one of our temporary names (".NAME.ATTEMPT.tmp"), left over by a killed attempt. */
+  public static boolean isTempName(String name) {
+    return name.startsWith(".") && name.endsWith(".tmp");
+  }
+
   /** @param attemptTag distinguishes concurrent attempts (retries, speculation) of the same output */
   public void write(String uri, byte[] bytes, String attemptTag) throws IOException {
     Path target = new Path(uri);

@@ -25,6 +25,8 @@ public final class RunPlanner {
   private final Configuration hadoop;
   private final JobSettings settings;
   private final OutputLayout layout;
+  private IncrementalBaseline baseline;
+  private long unchanged;
 
   public RunPlanner(Configuration hadoop, JobSettings settings, OutputLayout layout) {
     this.hadoop = hadoop;
@@ -32,12 +34,28 @@ public final class RunPlanner {
     this.layout = layout;
   }
 
+  /** Makes the plan incremental: unchanged inputs are skipped, changed ones replace their stale outputs. */
+  public RunPlanner withBaseline(IncrementalBaseline baseline) {
+    this.baseline = baseline;
+    return this;
+  }
+
+  /** Inputs skipped because they are unchanged since the baseline (0 when not incremental). */
+  public long unchangedCount() {
+    return unchanged;
+  }
+
   public void assignOutputs(List<InputFile> inputs) throws IOException {
     Set<String> existing = existingOutputs();
     Map<String, String> claimedBy = new HashMap<>();
     List<String> clashes = new ArrayList<>();
     for (InputFile in : inputs) {
-      in.outputUri = layout.imageUri(in.relativePath, settings.outputFormat);
+      try {
+        in.outputUri = layout.imageUri(in.relativePath, settings.outputFormat);
+      } catch (IllegalArgumentException e) {
+        in.planError = "plan: " + e.getMessage();
+        continue;
+      }
       String first = claimedBy.putIfAbsent(in.outputUri, in.uri);
       if (first != null) {
         in.planError = "output " + in.outputUri + " is already the output of " + first
@@ -45,9 +63,19 @@ public final class RunPlanner {
         continue;
       }
       if (existing.contains(in.outputUri)) {
+        if (baseline != null && baseline.unchanged(in)) {
+          in.skip = true;
+          in.skipReason = baseline.reason();
+          unchanged++;
+          continue;
+        }
         switch (settings.outputMode) {
           case SKIP_EXISTING:
+            if (baseline != null && baseline.changed(in)) {
+              break; // the input changed since its output was written: replace it
+            }
             in.skip = true;
+            in.skipReason = "output exists (output.mode=skip-existing)";
             break;
           case FAIL_IF_EXISTS:
             clashes.add(in.outputUri);
@@ -71,6 +99,12 @@ public final class RunPlanner {
       RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
       while (it.hasNext()) {
         LocatedFileStatus s = it.next();
+        String below = s.getPath().toString().substring(layout.root().length());
+        if (OutputStore.isTempName(s.getPath().getName()) && !below.contains("/_")) {
+          // a partial image of an attempt killed before its rename (driver or executor death): never an output
+          fs.delete(s.getPath(), false);
+          continue;
+        }
         found.add(s.getPath().toString());
       }
     } catch (FileNotFoundException e) {

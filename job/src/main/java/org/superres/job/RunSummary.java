@@ -104,6 +104,18 @@ public final class RunSummary {
     return org.apache.spark.sql.functions.lit(1);
   }
 
+  /** The most frequent error kinds with their counts, e.g. "not-an-image: 7, decode: 2". */
+  @SuppressWarnings("unchecked")
+  public String dominantErrors(int n) {
+    Map<String, Object> byKind = (Map<String, Object>) fields.getOrDefault("errors_by_kind", new LinkedHashMap<>());
+    StringBuilder b = new StringBuilder();
+    for (Map.Entry<String, Object> e : byKind.entrySet()) {
+      if (n-- == 0) break;
+      b.append(b.length() == 0 ? "" : ", ").append(e.getKey()).append(": ").append(e.getValue());
+    }
+    return b.length() == 0 ? "no error kinds recorded" : b.toString();
+  }
+
   public double failureRatio() {
     return listed == 0 ? 0 : (double) failed / listed;
   }

@@ -1,0 +1,92 @@
+package org.superres.job;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import org.superres.config.ConfigLoader;
+import org.superres.config.JobSettings;
+
+/** Small helpers of the robustness tests: the model, settings, sessions, and reading a run back. */
+public final class JobTestSupport {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  private JobTestSupport() {}
+
+  /** The third-party FSRCNN-small x3 model (fastest on CPU) from the shared folder, or the test is skipped. */
+  public static Path model() {
+    Path p = Paths.get("").toAbsolutePath().getParent().getParent()
+        .resolve("shared/models/opencv-dnn-superres/FSRCNN-small_x3.pb");
+    assumeTrue(Files.isRegularFile(p), "model " + p + " is absent (see models/catalog.conf): test skipped");
+    return p;
+  }
+
+  public static JobSettings settings(String... sets) {
+    return JobSettings.from(ConfigLoader.load(null, Arrays.asList(sets)));
+  }
+
+  public static SparkSession session(String master, String... conf) {
+    SparkConf c = new SparkConf().setMaster(master).setAppName("superres robustness test")
+        .set("spark.ui.enabled", "false")
+        .set("spark.sql.shuffle.partitions", "2")
+        .set("spark.sql.jsonGenerator.ignoreNullFields", "false");
+    for (int i = 0; i + 1 < conf.length; i += 2) {
+      c.set(conf[i], conf[i + 1]);
+    }
+    return SparkSession.builder().config(c).getOrCreate();
+  }
+
+  /** The rows of _runs/RUN_ID/manifest.jsonl. */
+  public static List<JsonNode> manifest(Path output, String runId) throws IOException {
+    List<JsonNode> rows = new ArrayList<>();
+    for (String line : Files.readAllLines(output.resolve("_runs").resolve(runId).resolve("manifest.jsonl"),
+        StandardCharsets.UTF_8)) {
+      if (!line.isBlank()) rows.add(JSON.readTree(line));
+    }
+    return rows;
+  }
+
+  public static JsonNode summary(Path output, String runId) throws IOException {
+    return JSON.readTree(output.resolve("_runs").resolve(runId).resolve("summary.json").toFile());
+  }
+
+  /** The run ids under _runs, oldest first. */
+  public static List<String> runIds(Path output) throws IOException {
+    try (Stream<Path> s = Files.list(output.resolve("_runs"))) {
+      return s.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
+    }
+  }
+
+  /** Every file and directory below dir, relative, sorted. */
+  public static TreeSet<String> tree(Path dir) throws IOException {
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(p -> !p.equals(dir)).map(p -> dir.relativize(p).toString())
+          .collect(Collectors.toCollection(TreeSet::new));
+    }
+  }
+
+  /** Image outputs below an output root: not the manifest, not run files, not hidden temporaries. */
+  public static TreeSet<String> images(Path output) throws IOException {
+    return tree(output).stream().filter(p -> !p.startsWith("_") && Files.isRegularFile(output.resolve(p))
+        && !Paths.get(p).getFileName().toString().startsWith("."))
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /** The local path of a file: URI as the manifest writes it. */
+  public static Path local(String uri) {
+    return Paths.get(new org.apache.hadoop.fs.Path(uri).toUri().getPath());
+  }
+}
