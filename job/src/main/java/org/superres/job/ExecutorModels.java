@@ -6,6 +6,8 @@ import java.util.Map;
 import org.apache.spark.SparkFiles;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.bytedeco.opencv.global.opencv_core;
 import org.superres.config.JobSettings;
 import org.superres.engine.Device;
@@ -19,6 +21,7 @@ import org.superres.engine.ModelSpec;
  * SparkFiles.get, checked against the spec's sha256, and loaded once per JVM and device (ModelCache).
  */
 public final class ExecutorModels {
+  private static final Logger LOG = LoggerFactory.getLogger(ExecutorModels.class);
   private static volatile boolean threadsSet;
 
   private ExecutorModels() {}
@@ -39,6 +42,7 @@ public final class ExecutorModels {
 
   private static Path localCopy(ModelSpec spec, String shippedFileName) {
     Path file = Paths.get(SparkFiles.get(shippedFileName));
+    LOG.info("superres: model {} from SparkFiles {}", spec.name(), file);
     String actual = ModelSpec.sha256Of(file);
     if (!actual.equals(spec.sha256())) {
       throw new EngineException("model", "model file " + file + " has sha256 " + actual + ", expected "
