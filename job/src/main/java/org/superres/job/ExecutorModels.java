@@ -26,9 +26,17 @@ public final class ExecutorModels {
 
   private ExecutorModels() {}
 
-  public static ModelCache.Loaded get(ModelSpec spec, String shippedFileName, JobSettings settings) {
+  /**
+   * This task's device, checked before any image: loads the natives and applies device.backend to the GPU
+   * Spark assigned. Throws (failing the task, and after Spark's retries the job) when the executor cannot
+   * run the configured backend at all: that is one error for the run, not one per image.
+   */
+  public static Device device(JobSettings settings) {
     setThreadsOnce(settings.threads);
-    Device device = DeviceSelector.select(settings.backend, assignedGpu(TaskContext.get()));
+    return DeviceSelector.select(settings.backend, assignedGpu(TaskContext.get()));
+  }
+
+  public static ModelCache.Loaded get(ModelSpec spec, String shippedFileName, JobSettings settings, Device device) {
     return ModelCache.get(spec, device, settings.precision, () -> localCopy(spec, shippedFileName));
   }
 
