@@ -73,6 +73,7 @@ public final class GpuCheck {
       line("backend used", "none: the job would fail at executor start with the error above");
       return 1;
     }
+    line("natives", "loaded");
     int count = DeviceSelector.cudaDeviceCount();
     DeviceSelector.Choice choice = DeviceSelector.decide(Backend.AUTO, o.gpu, count, gpuBuild);
     Device gpu = choice.device.isCuda() ? choice.device : null;

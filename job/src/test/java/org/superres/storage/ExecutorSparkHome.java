@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Assumptions;
  * to the job's runtime classpath (Spark, Hadoop, S3A, OpenCV, ...) taken from this test JVM, conf/ the
  * executors' log4j2 configuration. surefire sets SPARK_HOME to job/target/spark-home (job/pom.xml).
  */
-final class ExecutorSparkHome {
+public final class ExecutorSparkHome {
   private ExecutorSparkHome() {}
 
-  static Path prepare() throws IOException {
+  public static Path prepare() throws IOException {
     String env = System.getenv("SPARK_HOME");
     Assumptions.assumeTrue(env != null, "SPARK_HOME is not set: run through Maven (job/pom.xml sets it)");
     Path home = Paths.get(env).toAbsolutePath();
@@ -61,17 +61,17 @@ final class ExecutorSparkHome {
   }
 
   /** The job's own classes, for spark.executor.extraClassPath (jars/ takes only .jar files). */
-  static String classesDir() {
+  public static String classesDir() {
     return Paths.get("target", "classes").toAbsolutePath().toString();
   }
 
   /** Executor logs of an application: SPARK_HOME/work/APP_ID/EXECUTOR_ID/stderr. */
-  static Path workDir(String appId) {
+  public static Path workDir(String appId) {
     return Paths.get(System.getenv("SPARK_HOME"), "work", appId);
   }
 
   /** Jars of this JVM's classpath (surefire's booter manifest expanded), minus test-only ones. */
-  static List<Path> runtimeJars() throws IOException {
+  public static List<Path> runtimeJars() throws IOException {
     List<Path> out = new ArrayList<>();
     for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
       Path p = Paths.get(entry);
