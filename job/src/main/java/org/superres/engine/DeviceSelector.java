@@ -169,7 +169,11 @@ public final class DeviceSelector {
     boolean cudaLib = missing != null && (missing.contains("cud") || missing.contains("cublas")
         || missing.contains("nvrtc") || missing.contains("cufft") || missing.contains("nppc")
         || missing.contains("nvJitLink"));
-    String first = String.valueOf(e.getMessage()).split("\n")[0];
+    Throwable deepest = e;
+    while (deepest.getCause() != null && deepest.getCause() != deepest) {
+      deepest = deepest.getCause();
+    }
+    String first = String.valueOf(deepest.getMessage()).split("\n")[0]; // the linker's own words
     if (gpuBuild || cudaLib) {
       return "OpenCV natives failed to load" + (missing == null ? "" : ": " + missing + " not found")
           + ". This is the GPU jar, which needs the NVIDIA driver, CUDA 13 (libcudart.so.13, libcublas.so.13)"

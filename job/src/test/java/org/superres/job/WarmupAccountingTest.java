@@ -44,8 +44,8 @@ class WarmupAccountingTest extends SparkTestBase {
     }
     ModelCache.clear(); // a cold load in this JVM, as on a fresh executor
 
-    EnhanceJob.Outcome o = enhance("input=[\"" + in.toUri() + "\"]", "output.uri=\"" + tmp.resolve("out").toUri() + "\"",
-        "model.uri=\"" + model + "\"", "tiling.tile=0", "partitions.max-files=1");
+    EnhanceJob.Outcome o = enhance("input=[\"" + in.toUri() + "\"]", "output.uri=" + tmp.resolve("out").toUri(),
+        "model.uri=" + model, "tiling.tile=0", "partitions.max-files=1");
 
     ModelSpec spec = new ModelSpec("any", ModelKind.FSRCNN, 3, ModelSpec.sha256Of(model));
     ModelCache.Loaded loaded = ModelCache.get(spec, Device.CPU, Precision.FP32, () -> {
@@ -75,7 +75,7 @@ class WarmupAccountingTest extends SparkTestBase {
   @Test
   void cudaOnTheCpuJarStopsTheRunBeforeAnyExecutorWork() {
     ConfigError e = assertThrows(ConfigError.class, () -> enhance("input=[\"" + tmp.toUri() + "\"]",
-        "output.uri=\"" + tmp.resolve("out").toUri() + "\"", "device.backend=cuda"));
+        "output.uri=" + tmp.resolve("out").toUri(), "device.backend=cuda"));
     assertTrue(e.getMessage().startsWith("device.backend=cuda but this is the CPU jar"), e.getMessage());
     assertFalse(Files.exists(tmp.resolve("out")), "nothing was written");
   }
