@@ -40,8 +40,16 @@ public final class DeviceSelector {
    */
   public static Device select(Backend requested, String gpuAddress) {
     ensureNativesLoaded();
-    int visible = requested == Backend.CPU ? 0 : cudaDeviceCount();
-    Choice c = decide(requested, gpuAddress, visible, isGpuBuild());
+    int visible = 0;
+    String cudaError = null;
+    if (requested != Backend.CPU) {
+      try {
+        visible = cudaDeviceCount();
+      } catch (RuntimeException e) { // cudaGetDeviceCount failed for another reason than "no device"
+        cudaError = String.valueOf(e.getMessage()).split("\n")[0];
+      }
+    }
+    Choice c = decide(requested, gpuAddress, visible, isGpuBuild(), cudaError);
     if (LOGGED.add(requested + "|" + gpuAddress + "|" + c.device)) {
       LOG.info("superres: " + c.reason);
     }
@@ -54,14 +62,22 @@ public final class DeviceSelector {
    * a visible device.
    */
   public static Choice decide(Backend requested, String gpuAddress, int visibleCudaDevices, boolean gpuBuild) {
+    return decide(requested, gpuAddress, visibleCudaDevices, gpuBuild, null);
+  }
+
+  /** As above, with the error CUDA gave when asked for its devices (null if none). */
+  public static Choice decide(Backend requested, String gpuAddress, int visibleCudaDevices, boolean gpuBuild,
+      String cudaError) {
     String assigned = gpuAddress == null ? "no GPU assigned by Spark" : "Spark assigned GPU " + gpuAddress;
     if (requested == Backend.CPU) {
       return new Choice(Device.CPU, "device.backend=cpu (" + assigned + "): using cpu");
     }
     if (visibleCudaDevices <= 0) {
-      String why = gpuBuild
-          ? "this is the GPU build of OpenCV but it sees no CUDA device (getCudaEnabledDeviceCount() = 0:"
-              + " NVIDIA driver missing, or no GPU on this node)"
+      String why = gpuBuild && cudaError != null
+          ? "this is the GPU build of OpenCV but CUDA failed to list devices (" + cudaError + ")"
+          : gpuBuild
+          ? "this is the GPU build of OpenCV but it sees no CUDA device (getCudaEnabledDeviceCount() <= 0:"
+              + " NVIDIA driver missing or too old, or no GPU on this node)"
           : "this is the CPU build of OpenCV (no CUDA)";
       if (requested == Backend.CUDA) {
         throw new EngineException("device", "device.backend=cuda but no usable CUDA device on this executor ("

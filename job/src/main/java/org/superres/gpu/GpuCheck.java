@@ -74,8 +74,20 @@ public final class GpuCheck {
       return 1;
     }
     line("natives", "loaded");
-    int count = DeviceSelector.cudaDeviceCount();
-    DeviceSelector.Choice choice = DeviceSelector.decide(Backend.AUTO, o.gpu, count, gpuBuild);
+    int count = 0;
+    String cudaError = null;
+    try {
+      count = DeviceSelector.cudaDeviceCount();
+    } catch (RuntimeException e) {
+      cudaError = firstLine(e.getMessage());
+    }
+    DeviceSelector.Choice choice;
+    try {
+      choice = DeviceSelector.decide(Backend.AUTO, o.gpu, count, gpuBuild, cudaError);
+    } catch (EngineException e) { // --gpu names no visible device
+      System.err.println("gpu-check: " + e.getMessage());
+      return 2;
+    }
     Device gpu = choice.device.isCuda() ? choice.device : null;
     if (count > 0) {
       for (int i = 0; i < count; i++) {

@@ -100,6 +100,8 @@ class DeviceSelectorTest {
     assertTrue(c.reason.contains("GPU build of OpenCV but it sees no CUDA device"), c.reason);
     EngineException e = assertThrows(EngineException.class, () -> DeviceSelector.decide(Backend.CUDA, "0", 0, true));
     assertTrue(e.getMessage().contains("NVIDIA driver missing"), e.getMessage());
+    String failed = DeviceSelector.decide(Backend.AUTO, "0", 0, true, "cudaErrorInitializationError").reason;
+    assertTrue(failed.contains("CUDA failed to list devices (cudaErrorInitializationError); using cpu"), failed);
   }
 
   @Test
