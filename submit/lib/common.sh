@@ -16,8 +16,12 @@ sr_jar_name() { # cpu|gpu
   printf 'superres-job-%s-%s.jar' "$SUPERRES_VERSION" "$1"
 }
 
-sr_local_jar() { # cpu|gpu
-  printf '%s/job/target/%s' "$SUPERRES_ROOT" "$(sr_jar_name "$1")"
+sr_local_jar() { # cpu|gpu (the gpu profile builds into job/target-gpu, beside the CPU build)
+  if [[ $1 == gpu ]]; then
+    printf '%s/job/target-gpu/%s' "$SUPERRES_ROOT" "$(sr_jar_name "$1")"
+  else
+    printf '%s/job/target/%s' "$SUPERRES_ROOT" "$(sr_jar_name "$1")"
+  fi
 }
 
 # One clear line, exit 2 (bad usage or configuration, as the CLI contract says).

@@ -57,7 +57,9 @@ public final class Main {
       System.err.println("superres: error: " + e.kind() + ": " + e.getMessage());
       return 1;
     } catch (Exception e) {
-      System.err.println("superres: error: " + rootMessage(e));
+      EngineException engine = engineCause(e);
+      System.err.println("superres: error: "
+          + (engine != null ? engine.kind() + ": " + scrub(engine.getMessage()) : rootMessage(e)));
       return 1;
     }
   }
@@ -116,6 +118,19 @@ public final class Main {
     List<String> all = new ArrayList<>(COMMON);
     all.addAll(Arrays.asList(own));
     return all;
+  }
+
+  /**
+   * An engine error that failed a task, and with it the job (an executor that cannot run the configured
+   * device): its own message says what to do, Spark's wrapping around it does not.
+   */
+  static EngineException engineCause(Throwable e) {
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof EngineException) {
+        return (EngineException) t;
+      }
+    }
+    return null;
   }
 
   /** The innermost cause's message: what actually went wrong, without Spark's wrapping. */

@@ -13,7 +13,7 @@ import java.util.logging.Logger;
  */
 public final class ModelCache {
   private static final Logger LOG = Logger.getLogger(ModelCache.class.getName());
-  private static final Map<String, Loaded> NETS = new ConcurrentHashMap<>();
+  private static final Map<String, Slot> NETS = new ConcurrentHashMap<>();
   private static final AtomicInteger LOADS = new AtomicInteger();
 
   private ModelCache() {}
@@ -23,29 +23,58 @@ public final class ModelCache {
     public final SuperResNet net;
     public final long loadMillis;
     public final long warmupMillis;
+    /** When the warm-up ended: every image's timings start after it. */
+    public final java.time.Instant readyAt;
+    private final java.util.concurrent.atomic.AtomicBoolean reported = new java.util.concurrent.atomic.AtomicBoolean();
 
     Loaded(SuperResNet net, long loadMillis, long warmupMillis) {
       this.net = net;
       this.loadMillis = loadMillis;
       this.warmupMillis = warmupMillis;
+      this.readyAt = java.time.Instant.now();
+    }
+
+    /**
+     * True exactly once per load: the one task that gets true adds the load and warm-up times to the run's
+     * counters, however many tasks of the executor waited for the same load.
+     */
+    public boolean claimReport() {
+      return reported.compareAndSet(false, true);
+    }
+  }
+
+  /** One key's network, loaded under its own lock so that loads for different GPUs run side by side. */
+  private static final class Slot {
+    private volatile Loaded loaded;
+
+    Loaded get(ModelSpec spec, Device device, Precision precision, Supplier<Path> file) {
+      Loaded l = loaded;
+      if (l != null) {
+        return l;
+      }
+      synchronized (this) {
+        if (loaded == null) {
+          SuperResNet net = SuperResNet.load(spec, file.get(), device, precision);
+          long warm = net.warmUp();
+          int n = LOADS.incrementAndGet();
+          LOG.info(String.format("superres: loaded model %s on %s (%s) in %d ms, warm-up %d ms, load #%d in this JVM",
+              spec, device, precision, net.loadMillis(), warm, n));
+          loaded = new Loaded(net, net.loadMillis(), warm);
+        }
+        return loaded;
+      }
     }
   }
 
   /**
-   * Returns the cached network, loading it at most once per JVM.
+   * Returns the cached network, loading it at most once per JVM and key; a failed load is not kept, the
+   * next caller tries again.
    *
    * @param file resolves the local model file; called only when the model must be loaded
    */
   public static Loaded get(ModelSpec spec, Device device, Precision precision, Supplier<Path> file) {
     String key = spec.sha256() + "|" + device + "|" + precision;
-    return NETS.computeIfAbsent(key, k -> {
-      SuperResNet net = SuperResNet.load(spec, file.get(), device, precision);
-      long warm = net.warmUp();
-      int n = LOADS.incrementAndGet();
-      LOG.info(String.format("superres: loaded model %s on %s (%s) in %d ms, warm-up %d ms, load #%d in this JVM",
-          spec, device, precision, net.loadMillis(), warm, n));
-      return new Loaded(net, net.loadMillis(), warm);
-    });
+    return NETS.computeIfAbsent(key, k -> new Slot()).get(spec, device, precision, file);
   }
 
   /** How many times this JVM has loaded a model. */
@@ -55,7 +84,11 @@ public final class ModelCache {
 
   /** For tests and benchmarks that must measure a cold load. */
   public static synchronized void clear() {
-    NETS.values().forEach(l -> l.net.close());
+    NETS.values().forEach(s -> {
+      if (s.loaded != null) {
+        s.loaded.net.close();
+      }
+    });
     NETS.clear();
   }
 }

@@ -38,6 +38,7 @@ public final class SuperResNet implements AutoCloseable {
    * SparkContext's userFiles directory is deleted when it stops, while this JVM-wide net lives on).
    */
   private byte[] modelBytes;
+  private final java.util.concurrent.atomic.AtomicLong forwards = new java.util.concurrent.atomic.AtomicLong();
 
   private SuperResNet(ModelSpec spec, Path file, Device device, Precision precision) {
     this.spec = spec;
@@ -79,8 +80,18 @@ public final class SuperResNet implements AutoCloseable {
     return loadMillis;
   }
 
+  public Precision precision() {
+    return precision;
+  }
+
+  /** Forward passes run so far, the warm-up included (tests check the warm-up ran once, before the images). */
+  public long forwards() {
+    return forwards.get();
+  }
+
   /** Exactly DnnSuperResImpl.upsample: 8-bit BGR in, 8-bit BGR out, scale times larger. */
   public synchronized Mat upsample(Mat bgr8) {
+    forwards.incrementAndGet();
     selectCudaDevice();
     Mat out = new Mat();
     impl.upsample(bgr8, out);
@@ -92,6 +103,7 @@ public final class SuperResNet implements AutoCloseable {
    * post-processing of DnnSuperResImpl for the model's kind, without its final rounding to 8 bits.
    */
   public synchronized Mat upsampleFloat(Mat bgrFloat) {
+    forwards.incrementAndGet();
     selectCudaDevice();
     Net net = floatNet();
     if (!spec.kind().lumaOnly()) {

@@ -14,6 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.superres.config.ConfigError;
 import org.superres.config.JobSettings;
+import org.superres.engine.DeviceSelector;
+import org.superres.engine.EngineException;
 import org.superres.model.ModelCatalog;
 import org.superres.model.ModelResolver;
 import org.superres.model.ResolvedModel;
@@ -68,6 +70,11 @@ public final class EnhanceJob {
     }
     if (settings.outputUri == null) {
       throw new ConfigError("no output: give --output URI (or superres.output.uri)");
+    }
+    try {
+      DeviceSelector.checkBuildSupports(settings.backend); // cuda on the CPU jar: stop before any executor
+    } catch (EngineException e) {
+      throw new ConfigError(e.getMessage());
     }
   }
 

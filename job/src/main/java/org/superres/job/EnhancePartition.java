@@ -10,9 +10,12 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.SerializableConfiguration;
+import java.util.function.Supplier;
 import org.superres.config.JobSettings;
+import org.superres.engine.Device;
 import org.superres.engine.ModelCache;
 import org.superres.engine.ModelSpec;
+import org.superres.engine.SuperResNet;
 
 /**
  * The executor loop of one partition: inputs in, manifest rows out, one at a time (lazily, so a partition
@@ -44,16 +47,10 @@ public final class EnhancePartition implements FlatMapFunction<Iterator<List<Inp
     TaskContext task = TaskContext.get();
     ImagePipeline.Origin origin = new ImagePipeline.Origin(runId, SparkEnv.get().executorId(), hostName(),
         task.attemptNumber(), "t" + task.taskAttemptId());
-    ImagePipeline pipeline = new ImagePipeline(settings, model, () -> {
-      int before = ModelCache.loads();
-      ModelCache.Loaded loaded = ExecutorModels.get(model, shippedFileName, settings);
-      if (ModelCache.loads() != before) {
-        counters.modelLoads.add(1);
-        counters.warmupMs.add(loaded.warmupMillis);
-        counters.loadMs.add(loaded.loadMillis);
-      }
-      return loaded.net;
-    }, hadoop.value());
+    // Before any image: a backend this executor cannot run fails the task here, with one clear error.
+    Device device = ExecutorModels.device(settings);
+    NetOnce net = new NetOnce(device);
+    ImagePipeline pipeline = new ImagePipeline(settings, model, net, hadoop.value());
     Iterator<InputFile> inputs = flatten(bins);
     return new Iterator<ManifestRow>() {
       @Override
@@ -63,11 +60,51 @@ public final class EnhancePartition implements FlatMapFunction<Iterator<List<Inp
 
       @Override
       public ManifestRow next() {
-        ManifestRow row = pipeline.process(inputs.next(), origin);
+        InputFile in = inputs.next();
+        if (!in.skip && in.planError == null) {
+          net.preload(); // load and warm-up happen outside the image's timings (total_ms included)
+        }
+        ManifestRow row = pipeline.process(in, origin);
         counters.imagesDone.add(1);
         return row;
       }
     };
+  }
+
+  /**
+   * The partition's network, fetched from the executor's cache on the first input that needs it. The load
+   * and warm-up times go to the run's counters once per load, by whichever task claims them.
+   */
+  private final class NetOnce implements Supplier<SuperResNet> {
+    private final Device device;
+    private SuperResNet net;
+
+    NetOnce(Device device) {
+      this.device = device;
+    }
+
+    @Override
+    public SuperResNet get() {
+      if (net == null) {
+        ModelCache.Loaded loaded = ExecutorModels.get(model, shippedFileName, settings, device);
+        if (loaded.claimReport()) {
+          counters.modelLoads.add(1);
+          counters.warmupMs.add(loaded.warmupMillis);
+          counters.loadMs.add(loaded.loadMillis);
+        }
+        net = loaded.net;
+      }
+      return net;
+    }
+
+    /** Loads now if needed; a failure is left for the pipeline, which reports it in the input's row. */
+    void preload() {
+      try {
+        get();
+      } catch (RuntimeException e) {
+        // the same error recurs inside pipeline.process and becomes this input's manifest row
+      }
+    }
   }
 
   private static Iterator<InputFile> flatten(Iterator<List<InputFile>> bins) {

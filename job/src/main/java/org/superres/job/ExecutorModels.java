@@ -6,6 +6,8 @@ import java.util.Map;
 import org.apache.spark.SparkFiles;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.bytedeco.opencv.global.opencv_core;
 import org.superres.config.JobSettings;
 import org.superres.engine.Device;
@@ -19,13 +21,22 @@ import org.superres.engine.ModelSpec;
  * SparkFiles.get, checked against the spec's sha256, and loaded once per JVM and device (ModelCache).
  */
 public final class ExecutorModels {
+  private static final Logger LOG = LoggerFactory.getLogger(ExecutorModels.class);
   private static volatile boolean threadsSet;
 
   private ExecutorModels() {}
 
-  public static ModelCache.Loaded get(ModelSpec spec, String shippedFileName, JobSettings settings) {
+  /**
+   * This task's device, checked before any image: loads the natives and applies device.backend to the GPU
+   * Spark assigned. Throws (failing the task, and after Spark's retries the job) when the executor cannot
+   * run the configured backend at all: that is one error for the run, not one per image.
+   */
+  public static Device device(JobSettings settings) {
     setThreadsOnce(settings.threads);
-    Device device = DeviceSelector.select(settings.backend, assignedGpu(TaskContext.get()));
+    return DeviceSelector.select(settings.backend, assignedGpu(TaskContext.get()));
+  }
+
+  public static ModelCache.Loaded get(ModelSpec spec, String shippedFileName, JobSettings settings, Device device) {
     return ModelCache.get(spec, device, settings.precision, () -> localCopy(spec, shippedFileName));
   }
 
@@ -39,6 +50,7 @@ public final class ExecutorModels {
 
   private static Path localCopy(ModelSpec spec, String shippedFileName) {
     Path file = Paths.get(SparkFiles.get(shippedFileName));
+    LOG.info("superres: model {} from SparkFiles {}", spec.name(), file);
     String actual = ModelSpec.sha256Of(file);
     if (!actual.equals(spec.sha256())) {
       throw new EngineException("model", "model file " + file + " has sha256 " + actual + ", expected "

@@ -54,7 +54,7 @@ class LaunchersTest {
     }
     root = dir;
     cpuJar = root + "/job/target/superres-job-0.1.0-SNAPSHOT-cpu.jar";
-    gpuJar = root + "/job/target/superres-job-0.1.0-SNAPSHOT-gpu.jar";
+    gpuJar = root + "/job/target-gpu/superres-job-0.1.0-SNAPSHOT-gpu.jar";
   }
 
   // ---------------------------------------------------------------- spark-submit-job
