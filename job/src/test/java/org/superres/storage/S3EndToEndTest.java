@@ -44,7 +44,10 @@ class S3EndToEndTest {
     s3 = S3ProxyServer.start("e2e");
     s3.createBucket(BUCKET);
     try (FileSystem fs = s3.fs(BUCKET)) {
-      fs.delete(new Path("s3a://" + BUCKET + "/"), true);
+      // S3A never deletes a bucket's root: clear what earlier runs left, prefix by prefix.
+      for (String prefix : new String[] {"scans", "enhanced", "enhanced-wrong", "models"}) {
+        fs.delete(new Path("s3a://" + BUCKET + "/" + prefix), true);
+      }
       Path scans = new Path("s3a://" + BUCKET + "/scans/");
       StorageFixtures.copySamples(fs, scans, 1, false); // 4 PNGs and a JPEG the glob leaves out
       pngs = StorageFixtures.samplePngs().size();
