@@ -70,7 +70,16 @@ public final class Main {
     SparkSession spark = SparkSessions.create("superres enhance", a.one("master"), settings.sparkProperties,
         a.all("conf"));
     try {
-      EnhanceJob.Outcome outcome = new EnhanceJob(spark, settings).run();
+      EnhanceJob.Outcome outcome;
+      try {
+        outcome = new EnhanceJob(spark, settings).run();
+      } catch (java.io.IOException e) {
+        String line = StorageAccessErrors.describe(e, spark.sparkContext().hadoopConfiguration());
+        if (line != null) {
+          throw new ConfigError(scrub(line));
+        }
+        throw e;
+      }
       System.out.printf("run %s: %d ok, %d skipped, %d failed of %d -> %s/_runs/%s/summary.json%n",
           outcome.runId, outcome.summary.ok, outcome.summary.skipped, outcome.summary.failed,
           outcome.summary.listed, outcome.outputRoot, outcome.runId);

@@ -120,6 +120,7 @@ public final class EnhanceJob {
       }
       progress.log();
     }
+    new TemporaryOutputSweeper(hadoop).sweep(inputs);
     Dataset<Row> written = manifest.read().cache();
     manifest.writeJsonLines(written);
 

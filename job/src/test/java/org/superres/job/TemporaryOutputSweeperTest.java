@@ -1,0 +1,43 @@
+package org.superres.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TemporaryOutputSweeperTest {
+  @TempDir
+  Path dir;
+
+  private InputFile output(String name, boolean skip) {
+    InputFile in = new InputFile("file:/in/" + name, name, 1, 0);
+    in.outputUri = dir.resolve(name).toUri().toString();
+    in.skip = skip;
+    return in;
+  }
+
+  @Test
+  void removesOnlyAttemptTemporariesOfThisRunsOutputs() throws Exception {
+    Files.write(dir.resolve("a.png"), new byte[] {1});
+    Files.write(dir.resolve(".a.png.t17.tmp"), new byte[] {1}); // a killed attempt's leftover
+    Files.write(dir.resolve(".b.png.t3.tmp"), new byte[] {1}); // b was skipped: not this run's
+    Files.write(dir.resolve(".c.png.tmp"), new byte[] {1}); // not our naming
+    Files.write(dir.resolve(".x.png.t9.tmp"), new byte[] {1}); // no such output in this run
+
+    int removed = new TemporaryOutputSweeper(new Configuration())
+        .sweep(List.of(output("a.png", false), output("b.png", true)));
+
+    assertEquals(1, removed);
+    assertFalse(Files.exists(dir.resolve(".a.png.t17.tmp")));
+    assertTrue(Files.exists(dir.resolve("a.png")));
+    assertTrue(Files.exists(dir.resolve(".b.png.t3.tmp")));
+    assertTrue(Files.exists(dir.resolve(".c.png.tmp")));
+    assertTrue(Files.exists(dir.resolve(".x.png.t9.tmp")));
+  }
+}
