@@ -42,6 +42,8 @@ public final class Main {
       switch (argv[0]) {
         case "enhance":
           return enhance(Args.parse(argv, with("input", "output", "model", "scale")));
+        case "bench":
+          return BenchCommand.run(Args.parse(argv, with(BenchCommand.OPTIONS)));
         case "models":
           return ModelsCommand.run(Args.parse(argv, with("from")));
         default:
