@@ -11,7 +11,7 @@ public final class BenchOptions {
   public List<String> models = new ArrayList<>();
   public int[] sizes = {256, 1024};
   /** Images per set, aligned with sizes. */
-  public int[] images = {4, 2};
+  public int[] images = {4, 1};
   public int repeats = 3;
   /** Spark master of the main comparison; null = the launcher's default (local[*]). */
   public String master;
