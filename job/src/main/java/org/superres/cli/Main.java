@@ -45,6 +45,8 @@ public final class Main {
           return enhance(Args.parse(argv, with("input", "output", "model", "scale", "since")));
         case "eval":
           return EvalCommand.run(Args.parse(argv, with("dataset", "model", "scale", "json")));
+        case "bench":
+          return BenchCommand.run(Args.parse(argv, with(BenchCommand.OPTIONS)));
         case "models":
           return ModelsCommand.run(Args.parse(argv, with("from")));
         default:

@@ -1,0 +1,73 @@
+package org.superres.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.superres.cli.Main;
+
+/**
+ * The bench command end to end in a tiny configuration (real Spark local mode, real OpenCV, real child JVMs
+ * for RSS): the report has the contract's keys with sane values. Speed itself is never asserted.
+ */
+class BenchHarnessTest {
+  private static final Path FSRCNN =
+      Paths.get("").toAbsolutePath().getParent().resolve("../shared/models/opencv-dnn-superres/FSRCNN_x3.pb")
+          .normalize();
+
+  @TempDir Path tmp;
+
+  @Test
+  void tinyRunReportsRatiosRssThreadsAndThroughput() throws Exception {
+    Assumptions.assumeTrue(Files.isRegularFile(FSRCNN), "needs the shared model " + FSRCNN + " (absent here)");
+    Path json = tmp.resolve("bench.json");
+    int rc = Main.run(new String[] {"bench", "--master", "local[2]", "--models", FSRCNN.toString(),
+        "--sizes", "24,40", "--images", "2", "--repeats", "1", "--matrix-size", "24", "--matrix-images", "2",
+        "--matrix-repeats", "1", "--rss-sizes", "32,64", "--throughput-models", "fsrcnn-x3=" + FSRCNN,
+        "--throughput-size", "16", "--work-dir", tmp.resolve("work").toString(), "--json", json.toString()});
+    assertEquals(0, rc);
+    JsonNode r = new ObjectMapper().readTree(json.toFile());
+
+    positiveFinite(r.at("/ratios/job_over_raw"));
+    positiveFinite(r.at("/ratios/raw_over_per_image_load"));
+    positiveFinite(r.at("/rss/ratio_64_over_32"));
+    assertTrue(r.at("/rss/size_64/peak_kb").asLong() >= r.at("/rss/size_64/base_kb").asLong());
+    positiveFinite(r.at("/conv/gflops_per_second"));
+
+    assertEquals(2, r.get("results").size(), "one result per size");
+    for (JsonNode res : r.get("results")) {
+      for (String mode : new String[] {"raw", "job", "per_image_load"}) {
+        JsonNode m = res.at("/modes/" + mode);
+        positiveFinite(m.get("images_per_second"));
+        positiveFinite(m.get("input_megapixels_per_second"));
+        for (String st : new String[] {"read", "decode", "infer", "encode", "write"}) {
+          assertTrue(m.at("/stage_ms_per_image/" + st).asDouble() >= 0, mode + " " + st);
+        }
+      }
+      // The job keeps one model per executor JVM: after the warm-up run, runs load nothing.
+      assertEquals(0, res.at("/modes/job/last_run/model_loads").asInt());
+      positiveFinite(res.get("ceiling_megapixels_per_second"));
+      positiveFinite(res.at("/tiling/tiled_over_untiled"));
+    }
+
+    assertEquals(4, r.at("/threads/matrix").size(), "slots {1,2} x threads {1,2}");
+    for (JsonNode row : r.at("/threads/matrix")) {
+      positiveFinite(row.get("input_megapixels_per_second"));
+    }
+    assertEquals(2, r.get("throughput").size(), "the measured model plus the throughput-only one");
+    positiveFinite(r.at("/throughput/1/infer_megapixels_per_second"));
+  }
+
+  private static void positiveFinite(JsonNode n) {
+    assertTrue(n != null && n.isNumber(), "expected a number, got " + n);
+    double v = n.asDouble();
+    assertTrue(Double.isFinite(v) && v > 0, "expected positive and finite, got " + v);
+  }
+}
