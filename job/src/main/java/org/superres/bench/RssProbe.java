@@ -36,9 +36,8 @@ public final class RssProbe {
         Integer.parseInt(args[5]))).enhance(img.pixels);
     img.pixels.close();
     String size = up.image.cols() + "x" + up.image.rows();
-    byte[] png = codec.encode(up.image, ImageFormat.PNG, 92, ImageMetadata.NONE);
+    codec.encodeToFile(up.image, ImageFormat.PNG, 92, ImageMetadata.NONE, Paths.get(args[6]));
     up.image.close();
-    Files.write(Paths.get(args[6]), png);
     System.out.println("RSS base_kb=" + baseKb + " peak_kb=" + PeakRss.readStatusKb("VmHWM") + " tiles=" + up.tiles
         + " output=" + size);
   }

@@ -70,21 +70,15 @@ public final class ImageCodec {
    * the format carries them. 16-bit pixels are reduced to 8 bits only for formats without 16-bit samples.
    */
   public byte[] encode(Mat pixels, ImageFormat format, int jpegQuality, ImageMetadata metadata) {
-    Mat img = pixels;
-    if (pixels.depth() == opencv_core.CV_16U && (format == ImageFormat.JPEG || format == ImageFormat.WEBP
-        || format == ImageFormat.BMP)) {
-      img = new Mat();
-      pixels.convertTo(img, opencv_core.CV_8U, 1.0 / 257.0, 0);
-    }
+    Mat img = samplesFor(pixels, format);
     String ext = "." + format.extension();
     int[] params = params(format, jpegQuality);
     BytePointer out = new BytePointer();
     boolean ok;
     try {
-      if (metadata != null && !metadata.isEmpty() && carriesMetadata(format)) {
-        int[] types = metadata.types(format);
-        ok = opencv_imgcodecs.imencodeWithMetadata(new BytePointer(ext), img, new IntPointer(types),
-            metadata.blocks(format), out, new IntPointer(params));
+      if (withMetadata(format, metadata)) {
+        ok = opencv_imgcodecs.imencodeWithMetadata(new BytePointer(ext), img,
+            new IntPointer(metadata.types(format)), metadata.blocks(format), out, new IntPointer(params));
       } else {
         ok = opencv_imgcodecs.imencode(ext, img, out, new IntPointer(params));
       }
@@ -101,6 +95,53 @@ public final class ImageCodec {
       bytes = PngChunks.withXmp(bytes, metadata.xmp);
     }
     return bytes;
+  }
+
+  /**
+   * Encodes straight into a local file and returns its size. The codec then streams to disk instead of
+   * growing an in-memory buffer (and its copies) as large as the encoded image, so an executor's peak memory
+   * is the output pixels plus a tile, whatever the output size.
+   */
+  public long encodeToFile(Mat pixels, ImageFormat format, int jpegQuality, ImageMetadata metadata,
+      java.nio.file.Path file) throws java.io.IOException {
+    if (format == ImageFormat.PNG && metadata != null && metadata.xmp != null) {
+      // OpenCV writes PNG XMP wrongly (see PngChunks): this rare case goes through memory
+      byte[] bytes = encode(pixels, format, jpegQuality, metadata);
+      java.nio.file.Files.write(file, bytes);
+      return bytes.length;
+    }
+    Mat img = samplesFor(pixels, format);
+    int[] params = params(format, jpegQuality);
+    boolean ok;
+    try {
+      if (withMetadata(format, metadata)) {
+        ok = opencv_imgcodecs.imwriteWithMetadata(new BytePointer(file.toString()), img,
+            new IntPointer(metadata.types(format)), metadata.blocks(format), new IntPointer(params));
+      } else {
+        ok = opencv_imgcodecs.imwrite(file.toString(), img, new IntPointer(params));
+      }
+    } catch (RuntimeException e) {
+      throw new EngineException("encode", "cannot encode " + format + ": " + firstLine(e.getMessage()), e);
+    }
+    if (!ok) {
+      throw new EngineException("encode", "OpenCV refused to encode " + format + " into " + file);
+    }
+    return java.nio.file.Files.size(file);
+  }
+
+  /** 16-bit pixels are reduced to 8 bits only for formats without 16-bit samples. */
+  private static Mat samplesFor(Mat pixels, ImageFormat format) {
+    if (pixels.depth() == opencv_core.CV_16U && (format == ImageFormat.JPEG || format == ImageFormat.WEBP
+        || format == ImageFormat.BMP)) {
+      Mat img = new Mat();
+      pixels.convertTo(img, opencv_core.CV_8U, 1.0 / 257.0, 0);
+      return img;
+    }
+    return pixels;
+  }
+
+  private static boolean withMetadata(ImageFormat format, ImageMetadata metadata) {
+    return metadata != null && !metadata.isEmpty() && carriesMetadata(format);
   }
 
   /** OpenCV's imdecode reads the first frame or page only; the manifest says so. */

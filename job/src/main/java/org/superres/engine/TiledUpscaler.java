@@ -5,8 +5,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
 
 /**
- * Upscales an image tile by tile: each tile of {@code tile} LR pixels is given {@code overlap} pixels of
- * context on every side, upscaled, and only its centre is pasted, so seams see the same neighbourhood as
+ * Upscales an image tile by tile: each tile of {@code tile} LR pixels is given at least {@code overlap}
+ * pixels of context on every side (or the image border), upscaled, and only its centre is pasted, so seams see the same neighbourhood as
  * the whole image would. Working memory is then bounded by the tile, not the image. With tiling off, or an
  * image that fits in one tile, the operator sees the whole image unchanged.
  */
@@ -44,25 +44,37 @@ public final class TiledUpscaler {
     if (tilesFor(w, h) == 1) {
       return new Result(model.apply(src), 1);
     }
+    // Every window has the same size (edge windows are shifted inward rather than clipped), so the network
+    // sees one input shape and reuses its buffers: with clipped windows each new shape reallocated them and
+    // peak memory grew with the number of distinct edge shapes.
+    int winW = Math.min(w, tile + 2 * overlap);
+    int winH = Math.min(h, tile + 2 * overlap);
     Mat out = null;
     int tiles = 0;
     for (int y0 = 0; y0 < h; y0 += tile) {
       for (int x0 = 0; x0 < w; x0 += tile) {
         int tw = Math.min(tile, w - x0);
         int th = Math.min(tile, h - y0);
-        int ex0 = Math.max(0, x0 - overlap);
-        int ey0 = Math.max(0, y0 - overlap);
-        int ex1 = Math.min(w, x0 + tw + overlap);
-        int ey1 = Math.min(h, y0 + th + overlap);
-        Mat patch = new Mat(src, new Rect(ex0, ey0, ex1 - ex0, ey1 - ey0)).clone();
-        Mat up = model.apply(patch);
+        int ex0 = Math.max(0, Math.min(x0 - overlap, w - winW));
+        int ey0 = Math.max(0, Math.min(y0 - overlap, h - winH));
+        int ex1 = ex0 + winW;
+        int ey1 = ey0 + winH;
+        // ROI headers hold a reference to their parent's pixels until closed: closing them explicitly (not
+        // leaving them to the GC) is what frees each tile's output as soon as its centre is pasted.
+        Mat up;
+        try (Mat window = new Mat(src, new Rect(ex0, ey0, ex1 - ex0, ey1 - ey0));
+            Mat patch = window.clone()) {
+          up = model.apply(patch);
+        }
         if (out == null) {
           out = new Mat(h * scale, w * scale, up.type());
         }
-        Mat centre = new Mat(up, new Rect((x0 - ex0) * scale, (y0 - ey0) * scale, tw * scale, th * scale));
-        centre.copyTo(new Mat(out, new Rect(x0 * scale, y0 * scale, tw * scale, th * scale)));
-        patch.close();
-        up.close();
+        try (Mat centre = new Mat(up, new Rect((x0 - ex0) * scale, (y0 - ey0) * scale, tw * scale, th * scale));
+            Mat target = new Mat(out, new Rect(x0 * scale, y0 * scale, tw * scale, th * scale))) {
+          centre.copyTo(target);
+        } finally {
+          up.close();
+        }
         tiles++;
       }
     }

@@ -131,24 +131,29 @@ public final class ImagePipeline {
     row.outputWidth = enhanced.cols();
     row.outputHeight = enhanced.rows();
 
-    t = System.nanoTime();
-    ImageFormat format = outputFormat(in.outputUri);
-    byte[] encoded = codec.encode(enhanced, format, settings.jpegQuality,
-        settings.keepMetadata ? img.metadata : ImageMetadata.NONE);
-    row.encodeMs = ms(t);
     // Gallery crops are made while the pixels are here; written only once the output itself is.
     ReportCrops.Result crops = in.reportAssets == null ? null
         : reportAssets.make(in, img.pixels, enhanced, model.scale());
+    img.pixels.close(); // the input is not needed any more: free it before the largest allocation, encoding
     if (enhanced != up.image) {
-      enhanced.close();
+      up.image.close();
     }
-    up.image.close();
-    img.pixels.close();
 
-    t = System.nanoTime();
-    store.write(in.outputUri, encoded, origin.attemptTag);
-    row.writeMs = ms(t);
-    row.outputBytes = (long) encoded.length;
+    ImageFormat format = outputFormat(in.outputUri);
+    java.nio.file.Path local = java.nio.file.Files.createTempFile("superres-", "." + format.extension());
+    try {
+      t = System.nanoTime();
+      row.outputBytes = codec.encodeToFile(enhanced, format, settings.jpegQuality,
+          settings.keepMetadata ? img.metadata : ImageMetadata.NONE, local);
+      row.encodeMs = ms(t);
+      enhanced.close();
+
+      t = System.nanoTime();
+      store.copy(local, in.outputUri, origin.attemptTag);
+      row.writeMs = ms(t);
+    } finally {
+      java.nio.file.Files.deleteIfExists(local);
+    }
     if (crops != null) {
       reportAssets.write(in, crops, model.scale(), origin.attemptTag);
     }

@@ -28,13 +28,26 @@ public final class OutputStore {
     return name.startsWith(".") && name.endsWith(".tmp");
   }
 
+  /** Streams a local file (an encoded image) to its output, with the same guarantees as write(bytes). */
+  public void copy(java.nio.file.Path local, String uri, String attemptTag) throws IOException {
+    writeWith(uri, attemptTag, out -> java.nio.file.Files.copy(local, out));
+  }
+
   /** @param attemptTag distinguishes concurrent attempts (retries, speculation) of the same output */
   public void write(String uri, byte[] bytes, String attemptTag) throws IOException {
+    writeWith(uri, attemptTag, out -> out.write(bytes));
+  }
+
+  private interface Body {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  private void writeWith(String uri, String attemptTag, Body body) throws IOException {
     Path target = new Path(uri);
     FileSystem fs = target.getFileSystem(hadoop);
     if (isObjectStore(fs.getUri().getScheme())) {
       try (OutputStream out = fs.create(target, true)) {
-        out.write(bytes);
+        body.writeTo(out);
       }
       return;
     }
@@ -42,7 +55,7 @@ public final class OutputStore {
     Path tmp = new Path(target.getParent(), "." + target.getName() + "." + attemptTag + ".tmp");
     try {
       try (OutputStream out = fs.create(tmp, true)) {
-        out.write(bytes);
+        body.writeTo(out);
       }
       if (!fs.rename(tmp, target)) {
         // rename does not replace on HDFS: replace explicitly (overwrite mode, or a retried attempt)
