@@ -19,7 +19,7 @@ final class Machine {
     m.put("cpu", cpuModel());
     m.put("loadavg", loadAverage());
     m.put("java", System.getProperty("java.version"));
-    m.put("opencv", opencv_core.getVersionString().getString());
+    m.put("opencv", opencv_core.getVersionString().getString().replace("\u0000", "").trim()); // a C string: drop its NUL
     m.put("opencv_threads_default", opencv_core.getNumThreads());
     return m;
   }
