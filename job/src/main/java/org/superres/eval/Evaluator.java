@@ -1,11 +1,8 @@
 package org.superres.eval;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -82,24 +79,5 @@ public final class Evaluator {
         String dataset = datasetDir.toAbsolutePath().normalize().getFileName().toString();
         return new EvalReport(dataset, scale, new EvalReport.ModelSummary(modelName, modelSha256, sp / n, ss / n),
                 new EvalReport.BicubicSummary(bp / n, bs / n), scores);
-    }
-
-    /** Hex sha256 of a file (for the report's model.sha256). */
-    public static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            int r;
-            while ((r = in.read(buf)) > 0) {
-                md.update(buf, 0, r);
-            }
-            StringBuilder sb = new StringBuilder();
-            for (byte x : md.digest()) {
-                sb.append(String.format(Locale.ROOT, "%02x", x));
-            }
-            return sb.toString();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -43,7 +43,7 @@ public final class EvalModel {
         String modelName = name != null ? name : model.getFileName().toString();
         EvalReport rep;
         try (OpenCvSr sr = new OpenCvSr(model, kind, scale)) {
-            rep = new Evaluator(scale).evaluate(dataset, modelName, Evaluator.sha256(model), sr);
+            rep = new Evaluator(scale).evaluate(dataset, modelName, org.superres.engine.ModelSpec.sha256Of(model), sr);
         }
         System.out.print(rep.toTable());
         if (json != null) {

@@ -299,7 +299,7 @@ public final class Trainer implements AutoCloseable {
         EvalReport rep;
         try (OpenCvSr sr = new OpenCvSr(latest, "edsr", cfg.scale)) {
             rep = new Evaluator(cfg.scale).evaluate(cfg.evalDir, "edsr-b" + cfg.blocks + "f" + cfg.feats
-                    + "-step" + step, Evaluator.sha256(latest), sr);
+                    + "-step" + step, org.superres.engine.ModelSpec.sha256Of(latest), sr);
         }
         if (rep.model.meanPsnr > bestPsnr) {
             bestPsnr = rep.model.meanPsnr;
