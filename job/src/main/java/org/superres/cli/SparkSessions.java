@@ -35,6 +35,12 @@ public final class SparkSessions {
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
     // Progress lines come from executor heartbeats; the default 10 s would halve their resolution.
     conf.setIfMissing("spark.executor.heartbeatInterval", "3s");
+    // A command gets the session its options describe: getOrCreate would silently hand back a session left
+    // in this JVM by an earlier command (tests, embedding code) with its master and settings.
+    scala.Option<SparkSession> previous = SparkSession.getDefaultSession();
+    if (previous.isDefined()) {
+      previous.get().stop();
+    }
     return SparkSession.builder().config(conf).getOrCreate();
   }
 }

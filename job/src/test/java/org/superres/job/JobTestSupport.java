@@ -46,6 +46,12 @@ public final class JobTestSupport {
     for (int i = 0; i + 1 < conf.length; i += 2) {
       c.set(conf[i], conf[i + 1]);
     }
+    // getOrCreate would return a session another test class left running, with its master (local[2]
+    // instead of the retries of local[2,4], say): stop it so this one is created as asked.
+    SparkSession.getDefaultSession().foreach(existing -> {
+      existing.stop();
+      return null;
+    });
     return SparkSession.builder().config(c).getOrCreate();
   }
 

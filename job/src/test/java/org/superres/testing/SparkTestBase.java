@@ -15,7 +15,8 @@ public abstract class SparkTestBase {
 
   @BeforeAll
   static void startSpark() {
-    if (spark == null) {
+    // Tests that run the CLI in this JVM stop the session they used: start a new one when needed.
+    if (spark == null || spark.sparkContext().isStopped()) {
       spark = SparkSession.builder()
           .master("local[2]")
           .appName("superres-tests")
