@@ -41,6 +41,9 @@ public final class ReportAssetWriter {
     }
   }
 
+  /** Every file written for a sampled input: the prefix plus each of these. */
+  static final String[] SUFFIXES = {MODEL_CROP, BICUBIC_CROP, THUMBNAIL, SIDECAR};
+
   /** Writes the images, then the sidecar: the driver shows a sample only once its sidecar exists. */
   public void write(InputFile in, ReportCrops.Result r, int scale, String attemptTag) {
     String prefix = in.reportAssets;

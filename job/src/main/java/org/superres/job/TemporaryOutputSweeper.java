@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * Removes what task attempts killed mid-write left behind: OutputStore writes an image to
  * ".NAME.tATTEMPT.tmp" beside its target on file systems with rename (HDFS, local), and a JVM killed
  * between create and rename never deletes it. Run on the driver after the job, over the directories this
- * run wrote to (one listing each), removing only temporaries of this run's outputs. Object stores have
+ * run wrote to (one listing each), removing only temporaries of this run's outputs and report assets. Object stores have
  * no temporaries: an upload is visible whole or not at all.
  */
 public final class TemporaryOutputSweeper {
@@ -32,6 +32,10 @@ public final class TemporaryOutputSweeper {
     this.hadoop = hadoop;
   }
 
+  private static void add(Map<String, Set<String>> namesByDir, Path target) {
+    namesByDir.computeIfAbsent(target.getParent().toString(), d -> new HashSet<>()).add(target.getName());
+  }
+
   /** @return how many temporaries were removed */
   public int sweep(List<InputFile> inputs) throws IOException {
     Map<String, Set<String>> namesByDir = new HashMap<>();
@@ -39,8 +43,12 @@ public final class TemporaryOutputSweeper {
       if (in.skip || in.planError != null || in.outputUri == null) {
         continue;
       }
-      Path out = new Path(in.outputUri);
-      namesByDir.computeIfAbsent(out.getParent().toString(), d -> new HashSet<>()).add(out.getName());
+      add(namesByDir, new Path(in.outputUri));
+      if (in.reportAssets != null) { // the report's gallery files are written the same way
+        for (String suffix : ReportAssetWriter.SUFFIXES) {
+          add(namesByDir, new Path(in.reportAssets + suffix));
+        }
+      }
     }
     int removed = 0;
     for (Map.Entry<String, Set<String>> e : namesByDir.entrySet()) {

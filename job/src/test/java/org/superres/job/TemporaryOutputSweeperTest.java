@@ -40,4 +40,19 @@ class TemporaryOutputSweeperTest {
     assertTrue(Files.exists(dir.resolve(".c.png.tmp")));
     assertTrue(Files.exists(dir.resolve(".x.png.t9.tmp")));
   }
+
+  @Test
+  void removesTemporariesOfTheRunsReportAssetsToo() throws Exception {
+    Path assets = Files.createDirectories(dir.resolve("_runs/R1/report-assets"));
+    Files.write(assets.resolve(".00001-model.png.t4.tmp"), new byte[] {1}); // killed while writing a crop
+    Files.write(assets.resolve("00002-model.png"), new byte[] {1}); // another sample's finished asset
+    InputFile sampled = output("a.png", false);
+    sampled.reportAssets = assets.resolve("00001").toUri().toString();
+
+    int removed = new TemporaryOutputSweeper(new Configuration()).sweep(List.of(sampled));
+
+    assertEquals(1, removed);
+    assertFalse(Files.exists(assets.resolve(".00001-model.png.t4.tmp")));
+    assertTrue(Files.exists(assets.resolve("00002-model.png")));
+  }
 }
