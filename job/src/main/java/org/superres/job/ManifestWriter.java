@@ -40,10 +40,15 @@ public final class ManifestWriter {
     this.runId = runId;
   }
 
-  /** Runs the job: every row lands in _manifest/run_id=RUN_ID/part-*.parquet. */
+  /**
+   * Runs the job: every row lands in _manifest/run_id=RUN_ID/part-*.parquet, the layout partitionBy would
+   * give. The run writes into its own directory rather than appending to _manifest, so its commit's
+   * _temporary lives there too: a killed driver's leftovers cannot be folded into a later run's commit, and
+   * the cleanup of one run cannot delete another's pending files. Readers skip _-prefixed directories.
+   */
   public void writeParquet(JavaRDD<ManifestRow> rows) {
     Dataset<Row> df = spark.createDataFrame(rows.map(ManifestRow::toRow), ManifestRow.SCHEMA);
-    df.write().mode(SaveMode.Append).partitionBy("run_id").parquet(layout.manifestDir());
+    df.drop("run_id").write().mode(SaveMode.ErrorIfExists).parquet(layout.manifestPartition(runId));
   }
 
   /** This run's rows, columns in the documented order. */

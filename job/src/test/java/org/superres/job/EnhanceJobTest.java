@@ -190,6 +190,33 @@ class EnhanceJobTest extends SparkTestBase {
     return Path.of(new org.apache.hadoop.fs.Path(hadoopPath).toUri().getPath());
   }
 
+  @Test
+  void aKilledRunsPendingManifestFilesNeverJoinALaterRun() throws Exception {
+    Path out = tmp.resolve("out-ghost");
+    // What a driver killed during its manifest commit leaves: a committed task's file under _temporary.
+    Path staged = tmp.resolve("ghost-staging");
+    spark.createDataFrame(List.of(org.apache.spark.sql.RowFactory.create("file:/ghost.png")),
+        new org.apache.spark.sql.types.StructType().add("input_uri", "string"))
+        .coalesce(1).write().parquet(staged.toUri().toString());
+    Path part;
+    try (Stream<Path> files = Files.list(staged)) {
+      part = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().get();
+    }
+    Path ghost = out.resolve("_manifest/_temporary/0/task_202611280000_0000_m_000000/run_id=GHOST");
+    Files.createDirectories(ghost);
+    Files.copy(part, ghost.resolve("part-00000.parquet"));
+
+    EnhanceJob.Outcome run = enhance("input=[\"" + in.resolve("page.png").toUri() + "\"]",
+        "output.uri=" + out.toUri(), "model.uri=" + model);
+    assertEquals(1, manifest(run).size());
+    assertFalse(Files.exists(out.resolve("_manifest/run_id=GHOST")), "the killed run's file was not committed");
+    List<String> runIds = spark.read().parquet(out.resolve("_manifest").toUri().toString())
+        .select("run_id").distinct().collectAsList().stream().map(r -> r.getString(0))
+        .collect(Collectors.toList());
+    assertEquals(List.of(run.runId), runIds);
+    assertFalse(Files.exists(out.resolve("_manifest/run_id=" + run.runId + "/_temporary")));
+  }
+
   private static List<String> Row_columns(Row r) {
     return Arrays.asList(r.schema().fieldNames());
   }
