@@ -3,6 +3,8 @@ package org.superres.job;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.SparkFiles;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
@@ -64,9 +66,11 @@ public final class ExecutorModels {
       synchronized (ExecutorModels.class) {
         if (!threadsSet) {
           DeviceSelector.ensureNativesLoaded();
-          if (threads > 0) {
-            opencv_core.setNumThreads(threads);
-          }
+          SparkConf conf = SparkEnv.get().conf();
+          InferenceThreads.Choice choice = InferenceThreads.resolve(threads, conf.get("spark.master", ""),
+              conf.get("spark.executor.cores", null), Runtime.getRuntime().availableProcessors());
+          opencv_core.setNumThreads(choice.threads);
+          LOG.info("superres: OpenCV inference threads {}", choice);
           threadsSet = true;
         }
       }

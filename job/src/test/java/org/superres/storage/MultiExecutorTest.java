@@ -37,6 +37,7 @@ import org.junit.jupiter.api.Test;
 class MultiExecutorTest {
   private static final Pattern LOAD = Pattern.compile("loaded model .* load #(\\d+) in this JVM");
   private static final String MODEL_FILE = "FSRCNN_x3.pb";
+  private static final Pattern THREADS = Pattern.compile("OpenCV inference threads (.*)$");
 
   private static String model;
 
@@ -46,9 +47,13 @@ class MultiExecutorTest {
     ExecutorSparkHome.prepare();
   }
 
-  /** Two workers of one core each; the run waits until both executors registered before scheduling. */
+  /**
+   * Two workers of one core each; the run waits until both executors registered before scheduling. The
+   * caller's options come first: of repeated --set lines the first wins.
+   */
   static List<String> cluster(String... more) {
-    List<String> a = new ArrayList<>(Arrays.asList(
+    List<String> a = new ArrayList<>(Arrays.asList(more));
+    a.addAll(Arrays.asList(
         "--master", "local-cluster[2,1,1024]",
         "--conf", "spark.executor.extraClassPath=" + ExecutorSparkHome.classesDir(),
         "--conf", "spark.cores.max=2",
@@ -57,7 +62,6 @@ class MultiExecutorTest {
         "--conf", "spark.extraListeners=" + TaskFailureCounter.class.getName(),
         "--set", "partitions.max-files=2",
         "--set", "device.threads=1"));
-    a.addAll(Arrays.asList(more));
     return a;
   }
 
@@ -106,6 +110,10 @@ class MultiExecutorTest {
           if (line.contains("from SparkFiles") && line.contains(MODEL_FILE)) {
             log.fromSparkFiles++;
           }
+          Matcher t = THREADS.matcher(line);
+          if (t.find()) {
+            log.threads.add(t.group(1).trim());
+          }
         }
         logs.put(dir.getFileName().toString(), log);
       }
@@ -115,12 +123,13 @@ class MultiExecutorTest {
 
   static final class ExecutorLog {
     final List<Integer> loads = new ArrayList<>();
+    final List<String> threads = new ArrayList<>();
     int fetches;
     int fromSparkFiles;
 
     @Override
     public String toString() {
-      return "loads " + loads + ", fetches " + fetches + ", from SparkFiles " + fromSparkFiles;
+      return "loads " + loads + ", fetches " + fetches + ", from SparkFiles " + fromSparkFiles + ", threads " + threads;
     }
   }
 
@@ -133,7 +142,7 @@ class MultiExecutorTest {
     Set<String> before = apps();
 
     List<String> argv = Jobs.enhance(in.toString(), out.toString(), model);
-    argv.addAll(cluster());
+    argv.addAll(cluster("--set", "device.threads=0")); // resolved per executor: its one worker core
     assertEquals(0, Jobs.runInProcess(argv));
 
     String appId = newApp(before);
@@ -159,6 +168,7 @@ class MultiExecutorTest {
       assertEquals(List.of(1), log.loads, "executor " + executor + ": " + log);
       assertEquals(1, log.fetches, "executor " + executor + " fetched the model once: " + log);
       assertEquals(1, log.fromSparkFiles, "executor " + executor + ": " + log);
+      assertEquals(List.of("1 (local-cluster worker cores)"), log.threads, "executor " + executor + ": " + log);
     }
     JsonNode summary = StorageFixtures.summary(fs, run);
     assertEquals(imagesByExecutor.size(), summary.get("model").get("loads").asInt());
