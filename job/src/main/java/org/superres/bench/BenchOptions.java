@@ -28,6 +28,8 @@ public final class BenchOptions {
   public String rssModel;
   public String rssXmx = "2g";
 
+  /** The three modes, tiling, per-model throughput and RSS; off with --only matrix. */
+  public boolean compare = true;
   public boolean matrix = true;
   public int[] matrixSlots = {1, 2};
   public int[] matrixThreads = {1, 2};

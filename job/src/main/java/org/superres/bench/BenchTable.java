@@ -14,11 +14,22 @@ public final class BenchTable {
     Map<String, Object> options = (Map<String, Object>) report.get("options");
     Map<String, Object> conv = (Map<String, Object>) report.get("conv");
     out.printf("superres bench: %s, %s cores, OpenCV %s, Java %s, master %s, device.threads %s%n",
-        machine.get("cpu"), machine.get("cores"), machine.get("opencv"), machine.get("java"), report.get("master"),
-        options.get("device_threads"));
+        machine.get("cpu"), machine.get("cores"), machine.get("opencv"), machine.get("java"),
+        report.getOrDefault("master", "per matrix row"), options.get("device_threads"));
     out.printf("load average %s -> %s; medians of %s interleaved repeats; conv 3x3 %s ch: %s GFLOP/s%n",
         machine.get("loadavg"), ((Map<String, Object>) report.get("machine_after")).get("loadavg"),
         options.get("repeats"), conv.get("channels"), conv.get("gflops_per_second"));
+    if (report.containsKey("results")) {
+      printComparisons(report, out);
+    }
+    printThreads(report, out);
+    if (report.containsKey("throughput")) {
+      printThroughputAndRss(report, out);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void printComparisons(Map<String, Object> report, PrintStream out) {
     out.printf("%n%-26s %6s %-15s %7s %8s | %6s %6s %6s %8s %6s %6s | %8s%n", "model", "size", "mode", "img/s",
         "MP/s", "load", "read", "decode", "infer", "encode", "write", "ceiling");
     for (Map<String, Object> r : (List<Map<String, Object>>) report.get("results")) {
@@ -47,11 +58,14 @@ public final class BenchTable {
     out.printf("%nheadline (%s, %s²): job/raw %s (amortized over an archive %s), raw/per-image-load %s%n",
         h.get("model"), h.get("size"), h.get("job_over_raw"), h.get("job_over_raw_amortized"),
         h.get("raw_over_per_image_load"));
+  }
 
+  @SuppressWarnings("unchecked")
+  private static void printThreads(Map<String, Object> report, PrintStream out) {
     Map<String, Object> threads = (Map<String, Object>) report.get("threads");
     if (threads != null) {
-      out.printf("%nSpark slots x OpenCV threads (%s, %d x %s²), input MP/s:%n", threads.get("model"),
-          threads.get("images"), threads.get("size"));
+      out.printf("%nSpark slots x OpenCV threads (%s, %d x %s², tile %s), input MP/s:%n", threads.get("model"),
+          threads.get("images"), threads.get("size"), threads.get("tile"));
       for (Map<String, Object> row : (List<Map<String, Object>>) threads.get("matrix")) {
         out.printf("  local[%s] device.threads=%s  %8.4f MP/s  %7.3f img/s%n", row.get("slots"), row.get("threads"),
             row.get("input_megapixels_per_second"), row.get("images_per_second"));
@@ -59,7 +73,10 @@ public final class BenchTable {
       Map<String, Object> best = (Map<String, Object>) threads.get("best");
       out.printf("  best: local[%s] device.threads=%s%n", best.get("slots"), best.get("threads"));
     }
+  }
 
+  @SuppressWarnings("unchecked")
+  private static void printThroughputAndRss(Map<String, Object> report, PrintStream out) {
     out.printf("%nthroughput per model (input MP/s): %n");
     for (Map<String, Object> row : (List<Map<String, Object>>) report.get("throughput")) {
       if (row.containsKey("skipped")) {

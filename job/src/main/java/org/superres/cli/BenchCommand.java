@@ -18,7 +18,7 @@ import org.superres.config.JobSettings;
 final class BenchCommand {
   static final String[] OPTIONS = {"models", "sizes", "images", "repeats", "json", "work-dir", "job-tile",
       "rss-sizes", "rss-model", "rss-xmx", "matrix", "matrix-size", "matrix-images", "matrix-repeats",
-      "throughput-models", "throughput-size"};
+      "matrix-slots", "matrix-threads", "only", "throughput-models", "throughput-size"};
 
   private BenchCommand() {}
 
@@ -49,6 +49,15 @@ final class BenchCommand {
       if (a.has("matrix-size")) o.matrixSize = Integer.parseInt(a.one("matrix-size"));
       if (a.has("matrix-images")) o.matrixImages = Integer.parseInt(a.one("matrix-images"));
       if (a.has("matrix-repeats")) o.matrixRepeats = Integer.parseInt(a.one("matrix-repeats"));
+      if (a.has("matrix-slots")) o.matrixSlots = BenchOptions.ints(a.one("matrix-slots"));
+      if (a.has("matrix-threads")) o.matrixThreads = BenchOptions.ints(a.one("matrix-threads"));
+      if (a.has("only")) {
+        if (!a.one("only").equals("matrix")) {
+          throw new ConfigError("bench: --only takes one value, matrix (the slots x threads runs alone)");
+        }
+        o.compare = false;
+        o.matrix = true;
+      }
       if (a.has("throughput-models")) o.throughputModels = Arrays.asList(a.one("throughput-models").split(","));
       if (a.has("throughput-size")) o.throughputSize = Integer.parseInt(a.one("throughput-size"));
     } catch (NumberFormatException e) {

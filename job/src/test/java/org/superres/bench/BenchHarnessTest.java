@@ -65,6 +65,40 @@ class BenchHarnessTest {
     positiveFinite(r.at("/throughput/1/infer_megapixels_per_second"));
   }
 
+  @Test
+  void onlyTheMatrixRunsTheChosenSlotsAndThreadsWithTheEngineTiling() throws Exception {
+    Assumptions.assumeTrue(Files.isRegularFile(FSRCNN), "needs the shared model " + FSRCNN + " (absent here)");
+    Path json = tmp.resolve("matrix.json");
+    java.io.ByteArrayOutputStream table = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream stdout = System.out;
+    int rc;
+    System.setOut(new java.io.PrintStream(table, true, "UTF-8"));
+    try {
+      rc = Main.run(new String[] {"bench", "--only", "matrix", "--models", FSRCNN.toString(),
+          "--matrix-size", "40", "--matrix-images", "2", "--matrix-repeats", "1", "--matrix-slots", "2",
+          "--matrix-threads", "1,2,3", "--set", "tiling.tile=24", "--set", "tiling.overlap=4", "--work-dir", tmp.resolve("work").toString(),
+          "--json", json.toString()});
+    } finally {
+      System.setOut(stdout);
+    }
+    assertEquals(0, rc);
+    JsonNode r = new ObjectMapper().readTree(json.toFile());
+    assertTrue(r.get("results") == null && r.get("rss") == null, "only the matrix ran");
+    assertEquals("24/4", r.at("/threads/tile").asText(), "the matrix uses the configured tiling");
+    assertEquals(3, r.at("/threads/matrix").size());
+    for (JsonNode row : r.at("/threads/matrix")) {
+      assertEquals(2, row.get("slots").asInt());
+      positiveFinite(row.get("input_megapixels_per_second"));
+    }
+    String printed = table.toString("UTF-8");
+    assertTrue(printed.contains("local[2] device.threads=3") && printed.contains("best: local[2]"), printed);
+  }
+
+  @Test
+  void onlyAcceptsMatrix() throws Exception {
+    assertEquals(2, Main.run(new String[] {"bench", "--only", "rss"}));
+  }
+
   private static void positiveFinite(JsonNode n) {
     assertTrue(n != null && n.isNumber(), "expected a number, got " + n);
     double v = n.asDouble();
