@@ -155,8 +155,9 @@ public final class Main {
   }
 
   /** Credentials never reach the console, even inside exception texts. */
+  /** Masks credential values in a message; "access=READ" (an HDFS permission) is not one. */
   static String scrub(String s) {
-    return s.replaceAll("(?i)(secret|access|session)([._-]?key)?=[^&\\s,;]+", "$1$2=***");
+    return s.replaceAll("(?i)(secret|session|access[._-]?key)([._-]?key)?=[^&\\s,;]+", "$1$2=***");
   }
 
   static boolean isSecret(String key) {

@@ -16,6 +16,7 @@ import org.apache.hadoop.conf.Configuration;
  */
 final class StorageAccessErrors {
   private static final Pattern ERROR_CODE = Pattern.compile("Error Code: ([A-Za-z]+)");
+  private static final Pattern RPC_TARGET = Pattern.compile(" to (\\S+:\\d+) failed on ");
 
   private StorageAccessErrors() {}
 
@@ -48,6 +49,20 @@ final class StorageAccessErrors {
       String bucket = bucketOf(s3Path);
       return "cannot reach the S3 endpoint " + s3Endpoint(hadoop, bucket) + " for " + s3Path + " ("
           + unreachable.getClass().getSimpleName() + "): check fs.s3a.endpoint and the network";
+    }
+    if (unreachable != null) {
+      // Hadoop RPC (HDFS): "Call From a/1.2.3.4 to namenode:8020 failed on connection exception: ..."
+      String where = firstLine(unreachable.getMessage());
+      for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
+        Matcher to = RPC_TARGET.matcher(String.valueOf(c.getMessage()));
+        if (to.find()) {
+          where = to.group(1);
+          break;
+        }
+      }
+      return "cannot reach " + where + " (" + unreachable.getClass().getSimpleName() + "): check the file "
+          + "system's address in the URI (or fs.defaultFS), that the service (the HDFS NameNode) is up, and the "
+          + "network";
     }
     return null;
   }

@@ -60,5 +60,7 @@ class MainTest {
   @Test
   void secretsAreScrubbedFromMessages() {
     assertEquals("bad fs.s3a.secret.key=*** here", Main.scrub("bad fs.s3a.secret.key=abc123XYZ here"));
+    assertEquals("fs.s3a.access.key=*** and session=***", Main.scrub("fs.s3a.access.key=AKIA123 and session=tok"));
+    assertEquals("user=scanner, access=READ_EXECUTE", Main.scrub("user=scanner, access=READ_EXECUTE"));
   }
 }

@@ -23,6 +23,12 @@ final class ChildJvm {
   }
 
   static ChildJvm run(Path log4jConfig, List<String> args) throws IOException, InterruptedException {
+    return run(log4jConfig, args, java.util.Map.of());
+  }
+
+  /** @param env added to this JVM's environment (HADOOP_USER_NAME, for example) */
+  static ChildJvm run(Path log4jConfig, List<String> args, java.util.Map<String, String> env)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx2g");
@@ -40,7 +46,9 @@ final class ChildJvm {
     cmd.add(cp);
     cmd.add("org.superres.cli.Main");
     cmd.addAll(args);
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    Process p = builder.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(10, TimeUnit.MINUTES)) {
       p.destroyForcibly();
