@@ -22,6 +22,16 @@ final class ChildJvm {
     this.output = output;
   }
 
+  /** A log4j2 configuration for the child: everything at LEVEL and above to stderr, one line each. */
+  static Path log4jConfig(Path dir, String level) throws IOException {
+    Path file = dir.resolve("log4j2-" + level + ".properties");
+    java.nio.file.Files.writeString(file, String.join("\n", "rootLogger.level = " + level,
+        "rootLogger.appenderRef.stderr.ref = console", "appender.console.type = Console",
+        "appender.console.name = console", "appender.console.target = SYSTEM_ERR",
+        "appender.console.layout.type = PatternLayout", "appender.console.layout.pattern = %-5p %c{1}: %m%n", ""));
+    return file;
+  }
+
   static ChildJvm run(Path log4jConfig, List<String> args) throws IOException, InterruptedException {
     return run(log4jConfig, args, java.util.Map.of());
   }

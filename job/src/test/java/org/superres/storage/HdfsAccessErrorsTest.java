@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -35,11 +34,7 @@ class HdfsAccessErrorsTest {
     Path locked = new Path(hdfs.uri() + "/restricted/scans");
     StorageFixtures.copySamples(fs, locked, 1, true);
     fs.setPermission(new Path(hdfs.uri() + "/restricted"), new FsPermission((short) 0700));
-    log4j = dir.resolve("log4j2-warn.properties");
-    Files.writeString(log4j, String.join("\n", "rootLogger.level = warn",
-        "rootLogger.appenderRef.stderr.ref = console", "appender.console.type = Console",
-        "appender.console.name = console", "appender.console.target = SYSTEM_ERR",
-        "appender.console.layout.type = PatternLayout", "appender.console.layout.pattern = %-5p %c{1}: %m%n", ""));
+    log4j = ChildJvm.log4jConfig(dir, "warn");
   }
 
   @AfterAll

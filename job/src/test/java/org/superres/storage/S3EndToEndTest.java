@@ -60,11 +60,7 @@ class S3EndToEndTest {
     Files.writeString(credentials, "superres.spark {\n"
         + "  \"spark.hadoop.fs.s3a.access.key\" = \"" + s3.accessKey() + "\"\n"
         + "  \"spark.hadoop.fs.s3a.secret.key\" = \"" + s3.secretKey() + "\"\n}\n");
-    log4j = dir.resolve("log4j2-info.properties");
-    Files.writeString(log4j, String.join("\n", "rootLogger.level = info",
-        "rootLogger.appenderRef.stderr.ref = console", "appender.console.type = Console",
-        "appender.console.name = console", "appender.console.target = SYSTEM_ERR",
-        "appender.console.layout.type = PatternLayout", "appender.console.layout.pattern = %-5p %c{1}: %m%n", ""));
+    log4j = ChildJvm.log4jConfig(dir, "info");
   }
 
   @AfterAll
