@@ -66,7 +66,8 @@ public final class ExecutorModels {
       synchronized (ExecutorModels.class) {
         if (!threadsSet) {
           DeviceSelector.ensureNativesLoaded();
-          SparkConf conf = SparkEnv.get().conf();
+          SparkEnv env = SparkEnv.get(); // null only outside Spark (the engine used on its own)
+          SparkConf conf = env != null ? env.conf() : new SparkConf(false);
           InferenceThreads.Choice choice = InferenceThreads.resolve(threads, conf.get("spark.master", ""),
               conf.get("spark.executor.cores", null), Runtime.getRuntime().availableProcessors());
           opencv_core.setNumThreads(choice.threads);
