@@ -34,12 +34,15 @@ if [[ -z $jar ]]; then
   jar=$(sr_local_jar gpu)
   if [[ ! -f $jar ]]; then
     cpu=$(sr_local_jar cpu)
-    [[ -f $cpu ]] || sr_usage_error "no jar: build the GPU jar (mvn -pl job -am package -DskipTests -Pgpu) or give --jar"
+    [[ -f $cpu ]] || sr_usage_error "no jar: build the GPU jar (mvn -pl job,gpu-check -am package -DskipTests -Pgpu) or give --jar"
     echo "gpu-check: no GPU jar at $jar; using the CPU jar $cpu (it cannot use a GPU)"
     jar=$cpu
   fi
 fi
 [[ -f $jar ]] || sr_usage_error "jar $jar not found"
+# The check's own classes sit beside the job jar (which carries the engine and the natives).
+check_jar=$(ls "$SUPERRES_ROOT"/gpu-check/target*/superres-gpu-check-*.jar 2>/dev/null | head -1 || true)
+[[ -n $check_jar ]] || sr_usage_error "no gpu-check jar: build it (mvn -pl job,gpu-check -am package -DskipTests -Pgpu)"
 
 java_bin=java
 [[ -n ${JAVA_HOME:-} ]] && java_bin=$JAVA_HOME/bin/java
@@ -55,7 +58,7 @@ fi
 echo "CUDA_VISIBLE_DEVICES: ${CUDA_VISIBLE_DEVICES:-<unset>}"
 
 status=0
-timeout "${GPU_CHECK_TIMEOUT:-290}" "$java_bin" -Xmx4g -cp "$jar" org.superres.gpu.GpuCheck "${args[@]+"${args[@]}"}" || status=$?
+timeout "${GPU_CHECK_TIMEOUT:-290}" "$java_bin" -Xmx4g -cp "$check_jar:$jar" org.superres.gpucheck.GpuCheck "${args[@]+"${args[@]}"}" || status=$?
 if [[ $status == 124 ]]; then
   echo "gpu-check: timed out after ${GPU_CHECK_TIMEOUT:-290} s (try --seconds 1 or --skip-edsr)" >&2
 fi

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.superres.config.ConfigError;
@@ -18,38 +20,59 @@ import org.superres.config.JobSettings;
 import org.superres.engine.ModelSpec;
 import org.superres.model.CatalogEntry;
 import org.superres.model.ModelCatalog;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code models list | verify | fetch NAME [--from MIRROR]}: the catalog and the local model directory
  * (model.dir, default ./models). A checksum mismatch is an error (exit 1) and a fetched file that fails
- * its checksum is deleted.
+ * its checksum is deleted. {@code models} alone lists.
  */
-final class ModelsCommand {
-  private ModelsCommand() {}
+@Command(
+    name = "models",
+    description = "The model catalog: list, verify local files, fetch one.")
+final class ModelsCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
 
-  static int run(Args a) throws IOException, InterruptedException {
-    JobSettings settings = Main.settings(a, false);
+  @Override
+  public Integer call() {
+    return list(common);
+  }
+
+  @Command(name = "list", description = "Catalog models and whether each is present, bundled or absent.")
+  int list(@Mixin CommonOptions options) {
     ModelCatalog catalog = ModelCatalog.load();
-    Path dir = Paths.get(settings.modelDir != null ? settings.modelDir : "models");
-    String sub = a.words.isEmpty() ? "list" : a.words.get(0);
-    switch (sub) {
-      case "list":
-        System.out.printf("%-22s %-7s %-5s %-12s %-10s %s%n", "NAME", "KIND", "SCALE", "BYTES", "STATE", "LICENSE");
-        for (CatalogEntry e : catalog.entries()) {
-          System.out.printf("%-22s %-7s x%-4d %-12d %-10s %s%n", e.name, e.kind.opencvName(), e.scale, e.bytes,
-              state(dir.resolve(e.file), e), e.license);
-        }
-        return 0;
-      case "verify":
-        return verify(catalog, dir);
-      case "fetch":
-        if (a.words.size() < 2) {
-          throw new ConfigError("models fetch needs a model name (see models list)");
-        }
-        return fetch(catalog.get(a.words.get(1)), dir, a.one("from"));
-      default:
-        throw new ConfigError("unknown models subcommand '" + sub + "': expected list, verify or fetch");
+    Path dir = modelDir(options);
+    System.out.printf(
+        "%-22s %-7s %-5s %-12s %-10s %s%n", "NAME", "KIND", "SCALE", "BYTES", "STATE", "LICENSE");
+    for (CatalogEntry e : catalog.entries()) {
+      System.out.printf(
+          "%-22s %-7s x%-4d %-12d %-10s %s%n",
+          e.name, e.kind.opencvName(), e.scale, e.bytes, state(dir.resolve(e.file), e), e.license);
     }
+    return 0;
+  }
+
+  @Command(name = "verify", description = "Checks the sha256 of every catalog model in the model dir.")
+  int verify(@Mixin CommonOptions options) {
+    return verify(ModelCatalog.load(), modelDir(options));
+  }
+
+  @Command(name = "fetch", description = "Downloads a catalog model (or copies it from a mirror).")
+  int fetch(
+      @Parameters(paramLabel = "NAME", description = "a catalog name (see models list)") String name,
+      @Option(names = "--from", paramLabel = "DIR_OR_BUCKET", description = "a mirror instead of the URL")
+          String from,
+      @Mixin CommonOptions options)
+      throws IOException, InterruptedException {
+    return fetch(ModelCatalog.load().get(name), modelDir(options), from);
+  }
+
+  private static Path modelDir(CommonOptions options) {
+    JobSettings settings = options.settings(List.of());
+    return Paths.get(settings.modelDir != null ? settings.modelDir : "models");
   }
 
   private static String state(Path file, CatalogEntry e) {

@@ -15,8 +15,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.superres.job.HostileCorpus;
+import org.superres.testing.HostileCorpus;
 import org.superres.job.JobTestSupport;
+import org.superres.testing.Fixtures;
 
 /**
  * Exit and alerting through the command line: a folder of mostly bad files exceeds failures.max-ratio, so
@@ -29,7 +30,7 @@ class FailureAlertTest {
 
   @Test
   void mostlyBadInputsExitWithThreeAndNameTheDominantErrors() throws Exception {
-    Path model = JobTestSupport.model();
+    Path model = Fixtures.ownModel();
     Path in = Files.createDirectories(dir.resolve("in"));
     byte[] png = HostileCorpus.png(HostileCorpus.gradient(24, 16, java.awt.image.BufferedImage.TYPE_3BYTE_BGR));
     Files.write(in.resolve("good.png"), png);

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.superres.config.Redaction;
 
 /** Exit codes and one-line errors of the command line. */
 class MainTest {
@@ -59,8 +60,8 @@ class MainTest {
 
   @Test
   void secretsAreScrubbedFromMessages() {
-    assertEquals("bad fs.s3a.secret.key=*** here", Main.scrub("bad fs.s3a.secret.key=abc123XYZ here"));
-    assertEquals("fs.s3a.access.key=*** and session=***", Main.scrub("fs.s3a.access.key=AKIA123 and session=tok"));
-    assertEquals("user=scanner, access=READ_EXECUTE", Main.scrub("user=scanner, access=READ_EXECUTE"));
+    assertEquals("bad fs.s3a.secret.key=*** here", Redaction.scrub("bad fs.s3a.secret.key=abc123XYZ here"));
+    assertEquals("fs.s3a.access.key=*** and session=***", Redaction.scrub("fs.s3a.access.key=AKIA123 and session=tok"));
+    assertEquals("user=scanner, access=READ_EXECUTE", Redaction.scrub("user=scanner, access=READ_EXECUTE"));
   }
 }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.superres.cli.Main;
 import org.superres.model.ModelCatalog;
-import org.superres.testing.Shared;
+import org.superres.testing.Fixtures;
 
 /**
  * The shipped model, exported by the trainer and loaded by OpenCV exactly as the job loads it, beats
@@ -21,7 +21,7 @@ class OwnModelQualityTest {
 
   @Test
   void bundledModelBeatsBicubicOnEverySet5Image() throws Exception {
-    Path set5 = Shared.require("datasets/eval/Set5");
+    Path set5 = Fixtures.evalSet("Set5");
     Path json = tmp.resolve("set5.json");
     assertEquals(0, Main.run(new String[] {"eval", "--dataset", set5.toString(), "--json", json.toString()}));
     JsonNode r = new ObjectMapper().readTree(json.toFile());

@@ -25,6 +25,8 @@ import org.superres.cli.Main;
 import org.superres.engine.DecodedImage;
 import org.superres.engine.ImageCodec;
 import org.superres.engine.ImageLimits;
+import org.superres.testing.Fixtures;
+import org.superres.testing.HostileCorpus;
 
 /**
  * The driver dies mid-run: the job runs as its own JVM (java, the test classpath, org.superres.cli.Main,
@@ -41,7 +43,7 @@ class DriverKillResumeTest {
 
   @Test
   void aRerunAfterTheDriverIsKilledFinishesTheWorkWithoutRedoingIt() throws Exception {
-    Path model = JobTestSupport.model();
+    Path model = Fixtures.ownModel();
     Path in = Files.createDirectories(dir.resolve("in"));
     Path out = dir.resolve("out");
     for (int i = 0; i < INPUTS; i++) {

@@ -38,6 +38,8 @@ import org.superres.engine.Precision;
 import org.superres.model.ModelCatalog;
 import org.superres.model.ModelResolver;
 import org.superres.model.ResolvedModel;
+import org.superres.testing.Fixtures;
+import org.superres.testing.HostileCorpus;
 
 /**
  * Duplicate attempts of the same work (Spark retries, speculative copies). Spark never speculates on a
@@ -55,14 +57,14 @@ class DuplicateAttemptsTest {
 
   @Test
   void concurrentAttemptsOfTheSameInputsLeaveOneWholeOutputEach() throws Exception {
-    Path model = JobTestSupport.model();
+    Path model = Fixtures.ownModel();
     Path in = inputs();
     Path out = dir.resolve("out");
     JobSettings settings = JobTestSupport.settings("input=[\"" + in.toUri() + "\"]", "output.uri=" + out.toUri(),
         "model.uri=" + model.toUri(), "output.mode=overwrite");
     Configuration hadoop = new Configuration();
     List<InputFile> planned = plan(settings, hadoop, out);
-    ModelSpec spec = new ModelSpec("FSRCNN-small", ModelKind.fromFileName(model.getFileName().toString()), 3,
+    ModelSpec spec = new ModelSpec(Fixtures.OWN_MODEL_NAME, ModelKind.EDSR, 3,
         ModelSpec.sha256Of(model));
     ModelCache.Loaded net = ModelCache.get(spec, Device.CPU, Precision.FP32, () -> model);
 
@@ -93,7 +95,7 @@ class DuplicateAttemptsTest {
 
   @Test
   void everyTaskRunTwiceStillGivesOneRowPerInput() throws Exception {
-    Path model = JobTestSupport.model();
+    Path model = Fixtures.ownModel();
     Path in = inputs();
     Path out = dir.resolve("out");
     JobSettings settings = JobTestSupport.settings("input=[\"" + in.toUri() + "\"]", "output.uri=" + out.toUri(),

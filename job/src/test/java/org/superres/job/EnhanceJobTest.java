@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.superres.samples.SampleImages;
 import org.superres.testing.Images;
-import org.superres.testing.Shared;
+import org.superres.testing.Fixtures;
 import org.superres.testing.SparkTestBase;
 
 /** The enhance job in local mode over file://: images, manifest, summary, reruns. */
@@ -37,7 +37,7 @@ class EnhanceJobTest extends SparkTestBase {
 
   @BeforeAll
   static void corpus() throws Exception {
-    model = Shared.opencvModel("FSRCNN_x3.pb").toString();
+    model = Fixtures.ownModel().toString();
     in = tmp.resolve("in");
     Files.createDirectories(in.resolve("box 1"));
     write(in.resolve("page.png"), Images.encode(SampleImages.textPage(90, 120, 1), ".png"));

@@ -27,7 +27,7 @@ import org.superres.cli.Main;
 import org.superres.samples.SampleImages;
 import org.superres.storage.ExecutorSparkHome;
 import org.superres.testing.Images;
-import org.superres.testing.Shared;
+import org.superres.testing.Fixtures;
 
 /**
  * GPU binding through Spark's own resource scheduling, on a real standalone cluster (local-cluster: an
@@ -44,7 +44,7 @@ class GpuResourceSchedulingTest {
 
   @Test
   void fakeGpuAddressesReachTheTasksAndAutoFallsBackToCpu() throws Exception {
-    String model = Shared.opencvModel("FSRCNN_x3.pb").toString();
+    String model = Fixtures.ownModel().toString();
     ExecutorSparkHome.prepare();
     Path discovery = fakeGpuDiscovery(tmp, "0,1");
     Path in = Files.createDirectories(tmp.resolve("in"));
@@ -99,7 +99,7 @@ class GpuResourceSchedulingTest {
 
   /** A discovery script as Spark calls it (no arguments), reporting fake addresses through the real script. */
   static Path fakeGpuDiscovery(Path dir, String addresses) throws Exception {
-    Path real = Shared.repoRoot().resolve("submit/getGpusResources.sh");
+    Path real = Fixtures.repoRoot().resolve("submit/getGpusResources.sh");
     Path script = dir.resolve("fake-gpus.sh");
     Files.writeString(script, "#!/usr/bin/env bash\nSUPERRES_FAKE_GPUS='" + addresses + "' exec '" + real + "'\n");
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));

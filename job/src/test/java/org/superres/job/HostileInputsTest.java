@@ -21,6 +21,8 @@ import org.superres.engine.DecodedImage;
 import org.superres.engine.ExifOrientation;
 import org.superres.engine.ImageCodec;
 import org.superres.engine.ImageLimits;
+import org.superres.testing.Fixtures;
+import org.superres.testing.HostileCorpus;
 
 /**
  * The whole job over the generated hostile corpus (HostileCorpus): every case ends in exactly one manifest
@@ -33,7 +35,7 @@ class HostileInputsTest {
 
   @Test
   void everyHostileInputEndsInOneClearRowAndNothingLeavesTheOutput() throws Exception {
-    Path model = JobTestSupport.model();
+    Path model = Fixtures.ownModel();
     Path in = Files.createDirectories(base.resolve("archive/in"));
     Path outParent = Files.createDirectories(base.resolve("archive/out"));
     Path out = outParent.resolve("result");

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.superres.cli.Main;
 import org.superres.config.ConfigError;
+import org.superres.testing.Fixtures;
+import org.superres.testing.HostileCorpus;
 
 /**
  * Scheduled incremental runs (--since / incremental.since): a second run over a grown folder processes only
@@ -31,7 +33,7 @@ class IncrementalRunTest {
 
   @Test
   void onlyNewAndChangedInputsAreProcessedSinceTheLastSuccessfulRun() throws Exception {
-    Path model = JobTestSupport.model();
+    Path model = Fixtures.ownModel();
     Path in = Files.createDirectories(dir.resolve("bucket"));
     Path out = dir.resolve("out");
     for (String n : new String[] {"a", "b", "c"}) {
@@ -61,7 +63,7 @@ class IncrementalRunTest {
     }
     assertEquals("ok", rows.get("b.png").get("status").asText(), "changed input replaces its stale output");
     assertEquals(90, rows.get("b.png").get("output_width").asInt());
-    assertEquals(90, org.superres.job.HostileCorpus.mat(Files.readAllBytes(out.resolve("b.png"))).cols());
+    assertEquals(90, HostileCorpus.mat(Files.readAllBytes(out.resolve("b.png"))).cols());
     assertEquals("ok", rows.get("d.png").get("status").asText(), "new input");
     JsonNode s2 = JobTestSupport.summary(out, run2);
     assertEquals(run1, s2.at("/incremental/baseline_run").asText(), "failed and unfinished runs are no baseline");
@@ -119,7 +121,7 @@ class IncrementalRunTest {
   }
 
   private static void write(Path p, int w, int h) throws Exception {
-    Files.write(p, org.superres.job.HostileCorpus.png(org.superres.job.HostileCorpus.gradient(w, h,
+    Files.write(p, HostileCorpus.png(HostileCorpus.gradient(w, h,
         BufferedImage.TYPE_3BYTE_BGR)));
   }
 }

@@ -1,7 +1,5 @@
 package org.superres.job;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -25,14 +23,6 @@ public final class JobTestSupport {
   static final ObjectMapper JSON = new ObjectMapper();
 
   private JobTestSupport() {}
-
-  /** The third-party FSRCNN-small x3 model (fastest on CPU) from the shared folder, or the test is skipped. */
-  public static Path model() {
-    Path p = Paths.get("").toAbsolutePath().getParent().getParent()
-        .resolve("shared/models/opencv-dnn-superres/FSRCNN-small_x3.pb");
-    assumeTrue(Files.isRegularFile(p), "model " + p + " is absent (see models/catalog.conf): test skipped");
-    return p;
-  }
 
   public static JobSettings settings(String... sets) {
     return JobSettings.from(ConfigLoader.load(null, Arrays.asList(sets)));

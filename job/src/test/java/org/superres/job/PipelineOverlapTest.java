@@ -29,7 +29,7 @@ import org.superres.engine.Precision;
 import org.superres.engine.SuperResNet;
 import org.superres.samples.SampleImages;
 import org.superres.testing.Images;
-import org.superres.testing.Shared;
+import org.superres.testing.Fixtures;
 
 /**
  * Several tasks share one executor's network: while one task holds it (an inference in progress), another
@@ -41,8 +41,8 @@ class PipelineOverlapTest {
 
   @Test
   void onlyInferenceWaitsForTheSharedNetwork() throws Exception {
-    Path model = Shared.opencvModel("FSRCNN_x3.pb");
-    ModelSpec spec = new ModelSpec("fsrcnn", ModelKind.FSRCNN, 3, ModelSpec.sha256Of(model));
+    Path model = Fixtures.ownModel();
+    ModelSpec spec = new ModelSpec("own", ModelKind.EDSR, 3, ModelSpec.sha256Of(model));
     SuperResNet net = SuperResNet.load(spec, model, Device.CPU, Precision.FP32);
     JobSettings settings = JobSettings.from(ConfigLoader.load(null, java.util.List.of("tiling.tile=0")));
     Path in = tmp.resolve("scan.png");

@@ -23,7 +23,7 @@ import org.superres.engine.ModelSpec;
 import org.superres.engine.Precision;
 import org.superres.samples.SampleImages;
 import org.superres.testing.Images;
-import org.superres.testing.Shared;
+import org.superres.testing.Fixtures;
 import org.superres.testing.SparkTestBase;
 
 /**
@@ -36,7 +36,7 @@ class WarmupAccountingTest extends SparkTestBase {
 
   @Test
   void warmUpIsTimedOnceInTheSummaryAndOutsideEveryImage() throws Exception {
-    Path model = Shared.opencvModel("FSRCNN_x3.pb");
+    Path model = Fixtures.ownModel();
     Path in = Files.createDirectories(tmp.resolve("in"));
     int inputs = 4;
     for (int i = 0; i < inputs; i++) {
@@ -47,7 +47,7 @@ class WarmupAccountingTest extends SparkTestBase {
     EnhanceJob.Outcome o = enhance("input=[\"" + in.toUri() + "\"]", "output.uri=" + tmp.resolve("out").toUri(),
         "model.uri=" + model, "tiling.tile=0", "partitions.max-files=1");
 
-    ModelSpec spec = new ModelSpec("any", ModelKind.FSRCNN, 3, ModelSpec.sha256Of(model));
+    ModelSpec spec = new ModelSpec("any", ModelKind.EDSR, 3, ModelSpec.sha256Of(model));
     ModelCache.Loaded loaded = ModelCache.get(spec, Device.CPU, Precision.FP32, () -> {
       throw new AssertionError("the run must have loaded the model into this JVM's cache");
     });

@@ -20,7 +20,7 @@ import org.superres.config.ConfigLoader;
 import org.superres.config.JobSettings;
 import org.superres.engine.ModelKind;
 import org.superres.engine.ModelSpec;
-import org.superres.testing.Shared;
+import org.superres.testing.Fixtures;
 
 /** The catalog's checksums are enforced: verify, fetch and resolve refuse a file that does not match. */
 class ModelCatalogTest {
@@ -43,20 +43,20 @@ class ModelCatalogTest {
 
   @Test
   void bundledModelInTheRepoMatchesItsCatalogEntry() {
-    Path file = Shared.repoRoot().resolve("models/superres-edsr-x3.pb");
+    Path file = Fixtures.repoRoot().resolve("models/superres-edsr-x3.pb");
     assertEquals(catalog.get("superres-edsr-x3").sha256, ModelSpec.sha256Of(file));
     assertEquals(catalog.get("superres-edsr-x3").bytes, file.toFile().length());
   }
 
   @Test
   void openCvModelChecksumsMatchTheirFiles() {
-    Path fsrcnn = Shared.opencvModel("FSRCNN_x3.pb");
+    Path fsrcnn = Fixtures.thirdPartyModel("FSRCNN_x3.pb");
     assertEquals(catalog.get("FSRCNN_x3").sha256, ModelSpec.sha256Of(fsrcnn));
   }
 
   @Test
   void fetchFromAMirrorVerifiesAndRefusesAWrongChecksum() throws Exception {
-    Path good = Shared.opencvModel("FSRCNN_x3.pb");
+    Path good = Fixtures.thirdPartyModel("FSRCNN_x3.pb");
     Path mirror = Files.createDirectories(tmp.resolve("mirror"));
     Files.copy(good, mirror.resolve("FSRCNN_x3.pb"));
     Files.write(mirror.resolve("ESPCN_x3.pb"), "not the model".getBytes(StandardCharsets.UTF_8));

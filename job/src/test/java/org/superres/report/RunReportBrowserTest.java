@@ -34,16 +34,17 @@ import org.superres.cli.SparkSessions;
 import org.superres.config.ConfigLoader;
 import org.superres.config.JobSettings;
 import org.superres.job.EnhanceJob;
+import org.superres.testing.Fixtures;
 
 /**
- * Runs the sample images plus one broken file through the real job (local Spark, FSRCNN x3), then opens the
+ * Runs the sample images plus one broken file through the real job (local Spark, the bundled model), then opens the
  * run's report.html in headless Chromium and checks what a digitisation team would look at: the summary
  * numbers, the failure row (whose file name is full of HTML specials), the gallery, the histograms, and that
  * every image loaded. Saves a full-page screenshot as target/report-screenshot.png.
  */
 class RunReportBrowserTest {
-  private static final Path REPO = Paths.get("").toAbsolutePath().getParent();
-  private static final Path MODEL = REPO.resolve("../shared/models/opencv-dnn-superres/FSRCNN_x3.pb").normalize();
+  private static final Path REPO = Fixtures.repoRoot();
+  private static final Path MODEL = Fixtures.ownModel();
   private static final String CHROMIUM = System.getenv().getOrDefault("CHROME_BIN", "/usr/bin/chromium");
   private static final String CHROMEDRIVER =
       System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver");
@@ -63,8 +64,6 @@ class RunReportBrowserTest {
 
   @BeforeEach
   void needsModelAndBrowser() {
-    assumeTrue(Files.isRegularFile(MODEL), "skipped: model " + MODEL + " is absent (third-party models live in "
-        + "../shared/models/opencv-dnn-superres)");
     assumeTrue(new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute(),
         "skipped: headless Chromium not installed (" + CHROMIUM + ", " + CHROMEDRIVER
             + "); run .ci/install-browser.sh");
@@ -119,7 +118,7 @@ class RunReportBrowserTest {
       assertEquals("0", tileValue(browser, "skipped"));
       assertEquals("1", tileValue(browser, "failed"));
       assertTrue(tileValue(browser, "throughput").endsWith("img/s"));
-      assertEquals("FSRCNN_x3 (fsrcnn ×3)", browser.findElement(By.cssSelector("dl.details dd")).getText());
+      assertEquals("superres-edsr-x3 (edsr ×3)", browser.findElement(By.cssSelector("dl.details dd")).getText());
       assertEquals(5, browser.findElements(By.cssSelector("#stages tbody tr")).size(), "one row per stage");
       assertTrue(browser.findElement(By.id("summary")).getText().contains(POSTPROCESS));
 

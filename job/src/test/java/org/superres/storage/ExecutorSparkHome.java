@@ -2,6 +2,8 @@ package org.superres.storage;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,9 +62,18 @@ public final class ExecutorSparkHome {
     return home;
   }
 
-  /** The job's own classes, for spark.executor.extraClassPath (jars/ takes only .jar files). */
+  /**
+   * The project's own classes (the job's and, in a reactor build, the engine's target/classes), for
+   * spark.executor.extraClassPath: jars/ takes only .jar files.
+   */
   public static String classesDir() {
-    return Paths.get("target", "classes").toAbsolutePath().toString();
+    List<String> dirs = new ArrayList<>();
+    for (Path p : classpath()) {
+      if (Files.isDirectory(p) && p.endsWith(Paths.get("target", "classes"))) {
+        dirs.add(p.toAbsolutePath().toString());
+      }
+    }
+    return String.join(File.pathSeparator, dirs);
   }
 
   /** Executor logs of an application: SPARK_HOME/work/APP_ID/EXECUTOR_ID/stderr. */
@@ -70,8 +81,17 @@ public final class ExecutorSparkHome {
     return Paths.get(System.getenv("SPARK_HOME"), "work", appId);
   }
 
-  /** Jars of this JVM's classpath (surefire's booter manifest expanded), minus test-only ones. */
+  /** Jars of this JVM's classpath, minus test-only ones. */
   public static List<Path> runtimeJars() throws IOException {
+    List<Path> out = new ArrayList<>();
+    for (Path p : classpath()) {
+      add(out, p);
+    }
+    return out;
+  }
+
+  /** This JVM's classpath entries, surefire's booter manifest expanded. */
+  private static List<Path> classpath() {
     List<Path> out = new ArrayList<>();
     for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
       Path p = Paths.get(entry);
@@ -80,14 +100,16 @@ public final class ExecutorSparkHome {
           Manifest m = booter.getManifest();
           for (String url : m.getMainAttributes().getValue("Class-Path").split(" ")) {
             if (url.startsWith("file:")) {
-              add(out, Paths.get(URI.create(url)));
+              out.add(Paths.get(URI.create(url)));
             } else if (!url.isEmpty()) { // relative to the booter jar, URL-encoded
-              add(out, p.getParent().resolve(java.net.URLDecoder.decode(url, "UTF-8")).normalize());
+              out.add(p.getParent().resolve(java.net.URLDecoder.decode(url, StandardCharsets.UTF_8)).normalize());
             }
           }
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot read the surefire booter " + p, e);
         }
       } else {
-        add(out, p);
+        out.add(p);
       }
     }
     return out;

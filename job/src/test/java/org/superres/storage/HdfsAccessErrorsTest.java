@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.superres.testing.Fixtures;
 
 /**
  * HDFS that refuses or cannot be reached: the run stops on the driver with exit 2 and one line saying what
@@ -55,7 +56,7 @@ class HdfsAccessErrorsTest {
   @Test
   void anotherUsersDirectoryIsPermissionDenied() throws Exception {
     List<String> argv = Jobs.enhance(hdfs.uri() + "/restricted/scans", dir.resolve("out-denied").toUri().toString(),
-        StorageFixtures.model().toString(), "--master", "local[1]");
+        Fixtures.ownModel().toString(), "--master", "local[1]");
     String error = oneError(ChildJvm.run(log4j, argv, Map.of("HADOOP_USER_NAME", "scanner")));
     assertTrue(error.contains("permission denied") && error.contains("user=scanner")
         && error.matches(".*access=[A-Z_]+,.*") && error.contains("/restricted"), error);
@@ -69,7 +70,7 @@ class HdfsAccessErrorsTest {
       port = free.getLocalPort(); // closed again: nothing listens there
     }
     List<String> argv = Jobs.enhance("hdfs://127.0.0.1:" + port + "/archive/scans",
-        dir.resolve("out-unreachable").toUri().toString(), StorageFixtures.model().toString(), "--master", "local[1]",
+        dir.resolve("out-unreachable").toUri().toString(), Fixtures.ownModel().toString(), "--master", "local[1]",
         "--conf", "spark.hadoop.ipc.client.connect.max.retries=0");
     String error = oneError(ChildJvm.run(log4j, argv));
     // Hadoop names the address as it resolved it (localhost or 127.0.0.1)

@@ -10,6 +10,7 @@ import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.superres.testing.Fixtures;
 
 /** Inputs, outputs and the model on a real (in-process) HDFS. */
 class HdfsEndToEndTest {
@@ -17,7 +18,7 @@ class HdfsEndToEndTest {
 
   @BeforeAll
   static void startHdfs() throws Exception {
-    StorageFixtures.model();
+    Fixtures.ownModel();
     hdfs = MiniHdfs.start("e2e");
   }
 
@@ -34,10 +35,10 @@ class HdfsEndToEndTest {
     String root = hdfs.uri();
     Path in = new Path(root + "/archive/scans");
     int listed = StorageFixtures.copySamples(fs, in, 1, false);
-    fs.copyFromLocalFile(new Path(StorageFixtures.model().toUri()), new Path(root + "/models/FSRCNN_x3.pb"));
+    fs.copyFromLocalFile(new Path(Fixtures.ownModel().toUri()), new Path(root + "/models/superres-edsr-x3.pb"));
     Path out = new Path(root + "/enhanced");
 
-    int exit = Jobs.runInProcess(Jobs.enhance(in.toString(), out.toString(), root + "/models/FSRCNN_x3.pb",
+    int exit = Jobs.runInProcess(Jobs.enhance(in.toString(), out.toString(), root + "/models/superres-edsr-x3.pb",
         "--master", "local[2]"));
     assertEquals(0, exit);
     FileSystem.closeAll();
@@ -54,13 +55,13 @@ class HdfsEndToEndTest {
     StorageFixtures.assertOutputsWhole(fs, rows);
     assertTrue(StorageFixtures.leftoverTemporaries(fs, out).isEmpty());
     JsonNode summary = StorageFixtures.summary(fs, runs.get(0));
-    assertEquals(root + "/models/FSRCNN_x3.pb", summary.get("model").get("uri").asText());
+    assertEquals(root + "/models/superres-edsr-x3.pb", summary.get("model").get("uri").asText());
     assertTrue(fs.exists(new Path(out, "_manifest/run_id=" + new Path(runs.get(0)).getName())));
     System.out.printf("[storage] hdfs: %d images, %.2f images/s, model loads %d%n", rows.size(),
         summary.get("throughput_images_per_second").asDouble(), summary.get("model").get("loads").asInt());
 
     // A rerun into the same output skips everything (skip-existing).
-    assertEquals(0, Jobs.runInProcess(Jobs.enhance(in.toString(), out.toString(), root + "/models/FSRCNN_x3.pb",
+    assertEquals(0, Jobs.runInProcess(Jobs.enhance(in.toString(), out.toString(), root + "/models/superres-edsr-x3.pb",
         "--master", "local[2]")));
     fs = hdfs.fs();
     runs = StorageFixtures.runDirs(fs, out);

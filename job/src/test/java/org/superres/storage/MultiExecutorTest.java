@@ -28,6 +28,7 @@ import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.superres.testing.Fixtures;
 
 /**
  * The job on two separate executor JVMs (Spark local-cluster: an in-process master and workers that
@@ -36,14 +37,14 @@ import org.junit.jupiter.api.Test;
  */
 class MultiExecutorTest {
   private static final Pattern LOAD = Pattern.compile("loaded model .* load #(\\d+) in this JVM");
-  private static final String MODEL_FILE = "FSRCNN_x3.pb";
+  private static final String MODEL_FILE = "superres-edsr-x3.pb";
   private static final Pattern THREADS = Pattern.compile("OpenCV inference threads (.*)$");
 
   private static String model;
 
   @BeforeAll
   static void sparkHome() throws Exception {
-    model = StorageFixtures.model().toString();
+    model = Fixtures.ownModel().toString();
     ExecutorSparkHome.prepare();
   }
 

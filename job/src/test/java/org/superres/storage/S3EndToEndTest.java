@@ -22,6 +22,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.superres.testing.Fixtures;
 
 /**
  * The job against a real S3 server (S3Proxy over HTTP on 127.0.0.1) through S3A, configured as users
@@ -40,7 +41,7 @@ class S3EndToEndTest {
 
   @BeforeAll
   static void start() throws Exception {
-    java.nio.file.Path localModel = StorageFixtures.model();
+    java.nio.file.Path localModel = Fixtures.ownModel();
     s3 = S3ProxyServer.start("e2e");
     s3.createBucket(BUCKET);
     try (FileSystem fs = s3.fs(BUCKET)) {
@@ -51,7 +52,7 @@ class S3EndToEndTest {
       Path scans = new Path("s3a://" + BUCKET + "/scans/");
       StorageFixtures.copySamples(fs, scans, 1, false); // 4 PNGs and a JPEG the glob leaves out
       pngs = StorageFixtures.samplePngs().size();
-      model = "s3a://" + BUCKET + "/models/FSRCNN_x3.pb";
+      model = "s3a://" + BUCKET + "/models/superres-edsr-x3.pb";
       fs.copyFromLocalFile(new Path(localModel.toUri()), new Path(model));
     }
     java.nio.file.Path dir = java.nio.file.Path.of("target", "s3-e2e").toAbsolutePath();

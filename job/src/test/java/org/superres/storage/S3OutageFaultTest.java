@@ -25,6 +25,7 @@ import org.apache.hadoop.fs.statistics.IOStatisticsSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.superres.testing.Fixtures;
 
 /**
  * The S3 server is stopped in the middle of a run and started again a few seconds later: S3A's retries
@@ -37,7 +38,7 @@ class S3OutageFaultTest {
 
   @BeforeAll
   static void start() throws Exception {
-    java.nio.file.Path localModel = StorageFixtures.model();
+    java.nio.file.Path localModel = Fixtures.ownModel();
     s3 = S3ProxyServer.start("outage");
     s3.createBucket(BUCKET);
     try (FileSystem fs = s3.fs(BUCKET)) {
@@ -46,7 +47,7 @@ class S3OutageFaultTest {
         fs.delete(new Path("s3a://" + BUCKET + "/" + prefix), true);
       }
       SmallImages.write(fs, new Path("s3a://" + BUCKET + "/scans"), 24, 96, 72);
-      fs.copyFromLocalFile(new Path(localModel.toUri()), new Path("s3a://" + BUCKET + "/models/FSRCNN_x3.pb"));
+      fs.copyFromLocalFile(new Path(localModel.toUri()), new Path("s3a://" + BUCKET + "/models/superres-edsr-x3.pb"));
     }
   }
 
@@ -62,7 +63,7 @@ class S3OutageFaultTest {
     int inputs = 24;
     String out = "s3a://" + BUCKET + "/enhanced";
     List<String> argv = Jobs.enhance("s3a://" + BUCKET + "/scans/*.png", out,
-        "s3a://" + BUCKET + "/models/FSRCNN_x3.pb", "--master", "local[2]",
+        "s3a://" + BUCKET + "/models/superres-edsr-x3.pb", "--master", "local[2]",
         "--set", "partitions.max-files=2", "--set", "device.threads=1",
         "--conf", "spark.extraListeners=" + TaskFailureCounter.class.getName(),
         // What STORAGE.md recommends for flaky endpoints: S3A retries connectivity failures this long.

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.superres.testing.Fixtures;
 
 /**
  * A real S3 server for a test class: S3Proxy started as its own process by .ci/s3proxy.sh (the script
@@ -55,7 +56,7 @@ final class S3ProxyServer implements AutoCloseable {
   }
 
   private void script(String command, String port) throws IOException, InterruptedException {
-    Path script = StorageFixtures.repoRoot().resolve(".ci/s3proxy.sh");
+    Path script = Fixtures.repoRoot().resolve(".ci/s3proxy.sh");
     ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), command, dir.toString())
         .redirectErrorStream(true);
     if (port != null) {

@@ -21,7 +21,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.junit.jupiter.api.Assumptions;
+import org.superres.testing.Fixtures;
 
 /** Files the storage tests share: the model, the committed samples, and readers for a run's results. */
 final class StorageFixtures {
@@ -29,22 +29,9 @@ final class StorageFixtures {
 
   private StorageFixtures() {}
 
-  /** The repository root (tests run with the job module as working directory). */
-  static java.nio.file.Path repoRoot() {
-    java.nio.file.Path cwd = Paths.get("").toAbsolutePath();
-    return Files.isDirectory(cwd.resolve("job")) ? cwd : cwd.getParent();
-  }
-
-  /** The third-party FSRCNN x3 model from shared/, never copied into the repository. */
-  static java.nio.file.Path model() {
-    java.nio.file.Path p = repoRoot().resolve("../shared/models/opencv-dnn-superres/FSRCNN_x3.pb").normalize();
-    Assumptions.assumeTrue(Files.isRegularFile(p), "model " + p + " is absent: storage tests need shared/models");
-    return p;
-  }
-
   /** The committed sample PNGs (job/samples/*.png). */
   static List<java.nio.file.Path> samplePngs() throws IOException {
-    try (Stream<java.nio.file.Path> s = Files.list(repoRoot().resolve("job/samples"))) {
+    try (Stream<java.nio.file.Path> s = Files.list(Fixtures.samples())) {
       List<java.nio.file.Path> all = new ArrayList<>();
       s.filter(p -> p.toString().endsWith(".png")).sorted().forEach(all::add);
       return all;
@@ -54,7 +41,7 @@ final class StorageFixtures {
   /** Copies every sample (png and jpg) {@code copies} times under distinct names into dir. */
   static int copySamples(FileSystem fs, Path dir, int copies, boolean pngOnly) throws IOException {
     int n = 0;
-    try (Stream<java.nio.file.Path> s = Files.list(repoRoot().resolve("job/samples"))) {
+    try (Stream<java.nio.file.Path> s = Files.list(Fixtures.samples())) {
       for (java.nio.file.Path p : (Iterable<java.nio.file.Path>) s.sorted()::iterator) {
         String name = p.getFileName().toString();
         if (pngOnly && !name.endsWith(".png")) {

@@ -11,9 +11,10 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.superres.testing.Fixtures;
 
 /**
- * The same sample run (job/samples, FSRCNN x3, local[2]) with inputs, model and outputs on file://,
+ * The same sample run (job/samples, the bundled model, local[2]) with inputs, model and outputs on file://,
  * hdfs:// and s3a://, one run each, printing images/s and model loads. A measurement, not a check of
  * speed: opt in with -Dsuperres.storage.throughput=true (it takes minutes on a shared machine).
  */
@@ -22,7 +23,7 @@ class StorageThroughputTest {
 
   @Test
   void sameSampleRunOnFileHdfsAndS3() throws Exception {
-    java.nio.file.Path localModel = StorageFixtures.model();
+    java.nio.file.Path localModel = Fixtures.ownModel();
     Map<String, String> figures = new LinkedHashMap<>();
 
     java.nio.file.Path base = java.nio.file.Path.of("target", "throughput").toAbsolutePath();
@@ -57,7 +58,7 @@ class StorageThroughputTest {
   private static String measure(FileSystem fs, String root, java.nio.file.Path localModel, List<String> conf)
       throws Exception {
     int n = StorageFixtures.copySamples(fs, new Path(root + "/in"), 1, false);
-    String model = root + "/models/FSRCNN_x3.pb";
+    String model = root + "/models/superres-edsr-x3.pb";
     fs.copyFromLocalFile(new Path(localModel.toUri()), new Path(model));
     List<String> argv = Jobs.enhance(root + "/in", root + "/out", model, "--master", "local[2]");
     argv.addAll(conf);
