@@ -12,7 +12,8 @@ public enum Backend {
     try {
       return valueOf(s.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("unknown device.backend '" + s + "': expected auto, cpu or cuda");
+      throw new IllegalArgumentException(
+          "unknown device.backend '" + s + "': expected auto, cpu or cuda");
     }
   }
 }

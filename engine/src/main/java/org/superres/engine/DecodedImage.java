@@ -6,17 +6,23 @@ import org.bytedeco.opencv.opencv_core.Mat;
 public final class DecodedImage {
   public final Mat pixels;
   public final ImageFormat format;
+
   /** The EXIF orientation that was applied to the pixels (1 = none). */
   public final int orientation;
+
   public final ImageMetadata metadata;
-  /** What the manifest should say about how the input was read (e.g. "first frame of 3"), or null. */
+
+  /**
+   * What the manifest should say about how the input was read (e.g. "first frame of 3"), or null.
+   */
   public final String note;
 
   public DecodedImage(Mat pixels, ImageFormat format, int orientation, ImageMetadata metadata) {
     this(pixels, format, orientation, metadata, null);
   }
 
-  public DecodedImage(Mat pixels, ImageFormat format, int orientation, ImageMetadata metadata, String note) {
+  public DecodedImage(
+      Mat pixels, ImageFormat format, int orientation, ImageMetadata metadata, String note) {
     this.pixels = pixels;
     this.format = format;
     this.orientation = orientation;

@@ -2,7 +2,10 @@ package org.superres.engine;
 
 import java.io.Serializable;
 
-/** A resolved inference device: the CPU, or one CUDA device by index. Prints as the manifest's device column. */
+/**
+ * A resolved inference device: the CPU, or one CUDA device by index. Prints as the manifest's
+ * device column.
+ */
 public final class Device implements Serializable {
   private static final long serialVersionUID = 1L;
 
@@ -38,7 +41,9 @@ public final class Device implements Serializable {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Device && ((Device) o).backend == backend && ((Device) o).cudaIndex == cudaIndex;
+    return o instanceof Device
+        && ((Device) o).backend == backend
+        && ((Device) o).cudaIndex == cudaIndex;
   }
 
   @Override

@@ -10,9 +10,9 @@ import org.bytedeco.opencv.opencv_core.MatVector;
 import org.bytedeco.opencv.opencv_core.Size;
 
 /**
- * Applies a network to any supported pixel layout: the colour goes through the model (grey as BGR, then
- * back to grey), alpha is upscaled bicubically on its own and merged back, and 16-bit images run the graph
- * in float so that the output keeps 16 bits.
+ * Applies a network to any supported pixel layout: the colour goes through the model (grey as BGR,
+ * then back to grey), alpha is upscaled bicubically on its own and merged back, and 16-bit images
+ * run the graph in float so that the output keeps 16 bits.
  */
 public final class Enhancer {
   private final SuperResNet net;
@@ -40,14 +40,21 @@ public final class Enhancer {
       throw new EngineException("unsupported", channels + "-channel images are not supported");
     }
 
-    TiledUpscaler.Result up = pixels.depth() == CV_16U ? upscale16(colour, scale) : tiler.upscale(colour, scale,
-        net::upsample);
+    TiledUpscaler.Result up =
+        pixels.depth() == CV_16U
+            ? upscale16(colour, scale)
+            : tiler.upscale(colour, scale, net::upsample);
     Mat result = up.image;
     if (channels == 1) {
       result = convert(result, opencv_imgproc.COLOR_BGR2GRAY);
     } else if (alpha != null) {
       Mat bigAlpha = new Mat();
-      opencv_imgproc.resize(alpha, bigAlpha, new Size(result.cols(), result.rows()), 0, 0,
+      opencv_imgproc.resize(
+          alpha,
+          bigAlpha,
+          new Size(result.cols(), result.rows()),
+          0,
+          0,
           opencv_imgproc.INTER_CUBIC);
       MatVector planes = new MatVector();
       opencv_core.split(result, planes);
@@ -58,7 +65,10 @@ public final class Enhancer {
     return new TiledUpscaler.Result(result, up.tiles);
   }
 
-  /** 16-bit: scale to float 0..255 (fractions keep the extra precision), run in float, back to 16 bits. */
+  /**
+   * 16-bit: scale to float 0..255 (fractions keep the extra precision), run in float, back to 16
+   * bits.
+   */
   private TiledUpscaler.Result upscale16(Mat colour16, int scale) {
     Mat f = new Mat();
     colour16.convertTo(f, CV_32F, 1.0 / 257.0, 0);

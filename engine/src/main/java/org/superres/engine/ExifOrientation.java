@@ -8,10 +8,10 @@ import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * The EXIF orientation tag (0x0112): read from the raw EXIF block OpenCV returns, applied to the pixels
- * once, and reset to 1 (normal) in the EXIF that is written back, so no viewer rotates the output again.
- * OpenCV hands us the EXIF as bytes, and this one tag is all we interpret, so a few lines of TIFF-IFD
- * walking replace a metadata library here.
+ * The EXIF orientation tag (0x0112): read from the raw EXIF block OpenCV returns, applied to the
+ * pixels once, and reset to 1 (normal) in the EXIF that is written back, so no viewer rotates the
+ * output again. OpenCV hands us the EXIF as bytes, and this one tag is all we interpret, so a few
+ * lines of TIFF-IFD walking replace a metadata library here.
  */
 public final class ExifOrientation {
   public static final int NORMAL = 1;
@@ -44,19 +44,33 @@ public final class ExifOrientation {
     if (o == NORMAL) return src;
     Mat dst = new Mat();
     switch (o) {
-      case 2: opencv_core.flip(src, dst, 1); break;
-      case 3: opencv_core.rotate(src, dst, ROTATE_180); break;
-      case 4: opencv_core.flip(src, dst, 0); break;
-      case 5: opencv_core.transpose(src, dst); break;
-      case 6: opencv_core.rotate(src, dst, ROTATE_90_CLOCKWISE); break;
-      case 7: {
-        Mat t = new Mat();
-        opencv_core.rotate(src, t, ROTATE_90_CLOCKWISE);
-        opencv_core.flip(t, dst, 1);
+      case 2:
+        opencv_core.flip(src, dst, 1);
         break;
-      }
-      case 8: opencv_core.rotate(src, dst, ROTATE_90_COUNTERCLOCKWISE); break;
-      default: return src;
+      case 3:
+        opencv_core.rotate(src, dst, ROTATE_180);
+        break;
+      case 4:
+        opencv_core.flip(src, dst, 0);
+        break;
+      case 5:
+        opencv_core.transpose(src, dst);
+        break;
+      case 6:
+        opencv_core.rotate(src, dst, ROTATE_90_CLOCKWISE);
+        break;
+      case 7:
+        {
+          Mat t = new Mat();
+          opencv_core.rotate(src, t, ROTATE_90_CLOCKWISE);
+          opencv_core.flip(t, dst, 1);
+          break;
+        }
+      case 8:
+        opencv_core.rotate(src, dst, ROTATE_90_COUNTERCLOCKWISE);
+        break;
+      default:
+        return src;
     }
     return dst;
   }
@@ -70,7 +84,8 @@ public final class ExifOrientation {
   private static int locate(byte[] b) {
     if (b == null) return -1;
     int t = tiffStart(b);
-    if (b.length < t + 8 || !((b[t] == 'I' && b[t + 1] == 'I') || (b[t] == 'M' && b[t + 1] == 'M'))) return -1;
+    if (b.length < t + 8 || !((b[t] == 'I' && b[t + 1] == 'I') || (b[t] == 'M' && b[t + 1] == 'M')))
+      return -1;
     long ifd = u32(b, t, t + 4);
     if (ifd < 8 || t + ifd + 2 > b.length) return -1;
     int base = (int) (t + ifd);
@@ -84,7 +99,9 @@ public final class ExifOrientation {
   }
 
   private static int u16(byte[] b, int t, int i) {
-    return b[t] == 'I' ? (b[i] & 0xff) | (b[i + 1] & 0xff) << 8 : (b[i] & 0xff) << 8 | (b[i + 1] & 0xff);
+    return b[t] == 'I'
+        ? (b[i] & 0xff) | (b[i + 1] & 0xff) << 8
+        : (b[i] & 0xff) << 8 | (b[i + 1] & 0xff);
   }
 
   private static long u32(byte[] b, int t, int i) {

@@ -14,8 +14,8 @@ import org.bytedeco.opencv.opencv_core.MatVector;
 
 /**
  * Bytes to pixels and back with OpenCV's codecs. Decoding keeps channels and bit depth as stored
- * (IMREAD_UNCHANGED), then applies the EXIF orientation exactly once itself, since OpenCV skips it for
- * unchanged reads.
+ * (IMREAD_UNCHANGED), then applies the EXIF orientation exactly once itself, since OpenCV skips it
+ * for unchanged reads.
  */
 public final class ImageCodec {
   private final ImageLimits limits;
@@ -42,10 +42,12 @@ public final class ImageCodec {
     try {
       pixels = opencv_imgcodecs.imdecodeWithMetadata(buf, types, blocks, IMREAD_UNCHANGED);
     } catch (RuntimeException e) {
-      throw new EngineException("decode", "corrupt " + format + ": " + firstLine(e.getMessage()), e);
+      throw new EngineException(
+          "decode", "corrupt " + format + ": " + firstLine(e.getMessage()), e);
     }
     if (pixels == null || pixels.empty()) {
-      throw new EngineException("decode", "corrupt or truncated " + format + ": OpenCV could not decode it");
+      throw new EngineException(
+          "decode", "corrupt or truncated " + format + ": OpenCV could not decode it");
     }
     ImageMetadata metadata = ImageMetadata.from(types, blocks);
     if (format == ImageFormat.PNG) {
@@ -53,21 +55,32 @@ public final class ImageCodec {
     }
     int depth = pixels.depth();
     if (depth != opencv_core.CV_8U && depth != opencv_core.CV_16U) {
-      throw new EngineException("unsupported",
-          format + " with " + depthName(depth) + " samples is not supported: convert to 8 or 16-bit integers");
+      throw new EngineException(
+          "unsupported",
+          format
+              + " with "
+              + depthName(depth)
+              + " samples is not supported: convert to 8 or 16-bit integers");
     }
     int c = pixels.channels();
     if (c != 1 && c != 3 && c != 4) {
-      throw new EngineException("unsupported", format + " with " + c + " channels is not supported");
+      throw new EngineException(
+          "unsupported", format + " with " + c + " channels is not supported");
     }
-    int orientation = metadata.exif == null ? ExifOrientation.NORMAL : ExifOrientation.read(metadata.exif);
-    return new DecodedImage(ExifOrientation.apply(pixels, orientation), format, orientation, metadata,
+    int orientation =
+        metadata.exif == null ? ExifOrientation.NORMAL : ExifOrientation.read(metadata.exif);
+    return new DecodedImage(
+        ExifOrientation.apply(pixels, orientation),
+        format,
+        orientation,
+        metadata,
         framesNote(format, header.frames));
   }
 
   /**
-   * Encodes pixels; with {@code metadata} non-empty, EXIF (orientation normal), ICC and XMP are written where
-   * the format carries them. 16-bit pixels are reduced to 8 bits only for formats without 16-bit samples.
+   * Encodes pixels; with {@code metadata} non-empty, EXIF (orientation normal), ICC and XMP are
+   * written where the format carries them. 16-bit pixels are reduced to 8 bits only for formats
+   * without 16-bit samples.
    */
   public byte[] encode(Mat pixels, ImageFormat format, int jpegQuality, ImageMetadata metadata) {
     Mat img = samplesFor(pixels, format);
@@ -77,13 +90,20 @@ public final class ImageCodec {
     boolean ok;
     try {
       if (withMetadata(format, metadata)) {
-        ok = opencv_imgcodecs.imencodeWithMetadata(new BytePointer(ext), img,
-            new IntPointer(metadata.types(format)), metadata.blocks(format), out, new IntPointer(params));
+        ok =
+            opencv_imgcodecs.imencodeWithMetadata(
+                new BytePointer(ext),
+                img,
+                new IntPointer(metadata.types(format)),
+                metadata.blocks(format),
+                out,
+                new IntPointer(params));
       } else {
         ok = opencv_imgcodecs.imencode(ext, img, out, new IntPointer(params));
       }
     } catch (RuntimeException e) {
-      throw new EngineException("encode", "cannot encode " + format + ": " + firstLine(e.getMessage()), e);
+      throw new EngineException(
+          "encode", "cannot encode " + format + ": " + firstLine(e.getMessage()), e);
     }
     if (!ok) {
       throw new EngineException("encode", "OpenCV refused to encode " + format);
@@ -98,12 +118,17 @@ public final class ImageCodec {
   }
 
   /**
-   * Encodes straight into a local file and returns its size. The codec then streams to disk instead of
-   * growing an in-memory buffer (and its copies) as large as the encoded image, so an executor's peak memory
-   * is the output pixels plus a tile, whatever the output size.
+   * Encodes straight into a local file and returns its size. The codec then streams to disk instead
+   * of growing an in-memory buffer (and its copies) as large as the encoded image, so an executor's
+   * peak memory is the output pixels plus a tile, whatever the output size.
    */
-  public long encodeToFile(Mat pixels, ImageFormat format, int jpegQuality, ImageMetadata metadata,
-      java.nio.file.Path file) throws java.io.IOException {
+  public long encodeToFile(
+      Mat pixels,
+      ImageFormat format,
+      int jpegQuality,
+      ImageMetadata metadata,
+      java.nio.file.Path file)
+      throws java.io.IOException {
     if (format == ImageFormat.PNG && metadata != null && metadata.xmp != null) {
       // OpenCV writes PNG XMP wrongly (see PngChunks): this rare case goes through memory
       byte[] bytes = encode(pixels, format, jpegQuality, metadata);
@@ -115,13 +140,19 @@ public final class ImageCodec {
     boolean ok;
     try {
       if (withMetadata(format, metadata)) {
-        ok = opencv_imgcodecs.imwriteWithMetadata(new BytePointer(file.toString()), img,
-            new IntPointer(metadata.types(format)), metadata.blocks(format), new IntPointer(params));
+        ok =
+            opencv_imgcodecs.imwriteWithMetadata(
+                new BytePointer(file.toString()),
+                img,
+                new IntPointer(metadata.types(format)),
+                metadata.blocks(format),
+                new IntPointer(params));
       } else {
         ok = opencv_imgcodecs.imwrite(file.toString(), img, new IntPointer(params));
       }
     } catch (RuntimeException e) {
-      throw new EngineException("encode", "cannot encode " + format + ": " + firstLine(e.getMessage()), e);
+      throw new EngineException(
+          "encode", "cannot encode " + format + ": " + firstLine(e.getMessage()), e);
     }
     if (!ok) {
       throw new EngineException("encode", "OpenCV refused to encode " + format + " into " + file);
@@ -131,8 +162,10 @@ public final class ImageCodec {
 
   /** 16-bit pixels are reduced to 8 bits only for formats without 16-bit samples. */
   private static Mat samplesFor(Mat pixels, ImageFormat format) {
-    if (pixels.depth() == opencv_core.CV_16U && (format == ImageFormat.JPEG || format == ImageFormat.WEBP
-        || format == ImageFormat.BMP)) {
+    if (pixels.depth() == opencv_core.CV_16U
+        && (format == ImageFormat.JPEG
+            || format == ImageFormat.WEBP
+            || format == ImageFormat.BMP)) {
       Mat img = new Mat();
       pixels.convertTo(img, opencv_core.CV_8U, 1.0 / 257.0, 0);
       return img;
@@ -149,7 +182,11 @@ public final class ImageCodec {
     if (frames <= 1) return null;
     return format == ImageFormat.TIFF
         ? "first page of " + frames + " (multi-page TIFF); the other pages were not processed"
-        : "first frame of " + frames + " (animated " + format + "); the other frames were not processed";
+        : "first frame of "
+            + frames
+            + " (animated "
+            + format
+            + "); the other frames were not processed";
   }
 
   private static boolean carriesMetadata(ImageFormat f) {
@@ -158,21 +195,31 @@ public final class ImageCodec {
 
   private static int[] params(ImageFormat format, int quality) {
     switch (format) {
-      case JPEG: return new int[] {IMWRITE_JPEG_QUALITY, quality};
-      case WEBP: return new int[] {IMWRITE_WEBP_QUALITY, quality};
-      case PNG: return new int[] {IMWRITE_PNG_COMPRESSION, 3};
-      default: return new int[0];
+      case JPEG:
+        return new int[] {IMWRITE_JPEG_QUALITY, quality};
+      case WEBP:
+        return new int[] {IMWRITE_WEBP_QUALITY, quality};
+      case PNG:
+        return new int[] {IMWRITE_PNG_COMPRESSION, 3};
+      default:
+        return new int[0];
     }
   }
 
   private static String depthName(int depth) {
     switch (depth) {
-      case opencv_core.CV_32F: return "32-bit float";
-      case opencv_core.CV_64F: return "64-bit float";
-      case opencv_core.CV_8S: return "signed 8-bit";
-      case opencv_core.CV_16S: return "signed 16-bit";
-      case opencv_core.CV_32S: return "32-bit integer";
-      default: return "depth " + depth;
+      case opencv_core.CV_32F:
+        return "32-bit float";
+      case opencv_core.CV_64F:
+        return "64-bit float";
+      case opencv_core.CV_8S:
+        return "signed 8-bit";
+      case opencv_core.CV_16S:
+        return "signed 16-bit";
+      case opencv_core.CV_32S:
+        return "32-bit integer";
+      default:
+        return "depth " + depth;
     }
   }
 

@@ -31,13 +31,18 @@ public enum ImageFormat {
   /** Output format names of the configuration: png|jpeg|webp|tiff|same (null for same). */
   public static ImageFormat parseOutput(String s) {
     switch (s.trim().toLowerCase(Locale.ROOT)) {
-      case "png": return PNG;
+      case "png":
+        return PNG;
       case "jpeg":
-      case "jpg": return JPEG;
-      case "webp": return WEBP;
+      case "jpg":
+        return JPEG;
+      case "webp":
+        return WEBP;
       case "tiff":
-      case "tif": return TIFF;
-      case "same": return null;
+      case "tif":
+        return TIFF;
+      case "same":
+        return null;
       default:
         throw new IllegalArgumentException(
             "unknown output.format '" + s + "': expected png, jpeg, webp, tiff or same");
@@ -47,15 +52,18 @@ public enum ImageFormat {
   /** The format a file extension names (png, jpg, jpeg, webp, tif, tiff, bmp, gif). */
   public static ImageFormat fromExtension(String ext) {
     switch (ext.toLowerCase(Locale.ROOT)) {
-      case "bmp": return BMP;
-      case "gif": return GIF;
-      default: return parseOutput(ext);
+      case "bmp":
+        return BMP;
+      case "gif":
+        return GIF;
+      default:
+        return parseOutput(ext);
     }
   }
 
   /**
-   * Identifies the format from the first bytes, or throws an {@link EngineException} saying what the bytes
-   * look like instead (empty, PDF, HTML, text, unknown).
+   * Identifies the format from the first bytes, or throws an {@link EngineException} saying what
+   * the bytes look like instead (empty, PDF, HTML, text, unknown).
    */
   public static ImageFormat sniff(byte[] b) {
     if (b.length == 0) {
@@ -71,11 +79,15 @@ public enum ImageFormat {
   }
 
   private static String describe(byte[] b) {
-    String head = new String(b, 0, Math.min(b.length, 64), StandardCharsets.ISO_8859_1).trim()
-        .toLowerCase(Locale.ROOT);
+    String head =
+        new String(b, 0, Math.min(b.length, 64), StandardCharsets.ISO_8859_1)
+            .trim()
+            .toLowerCase(Locale.ROOT);
     if (head.startsWith("%pdf")) return "a PDF document";
-    if (head.startsWith("<!doctype html") || head.startsWith("<html") || head.contains("<html")) return "HTML";
-    if (head.startsWith("<?xml") || head.startsWith("<svg")) return "XML/SVG (vector images are not supported)";
+    if (head.startsWith("<!doctype html") || head.startsWith("<html") || head.contains("<html"))
+      return "HTML";
+    if (head.startsWith("<?xml") || head.startsWith("<svg"))
+      return "XML/SVG (vector images are not supported)";
     boolean text = true;
     for (int i = 0; i < Math.min(b.length, 512); i++) {
       int c = b[i] & 0xff;

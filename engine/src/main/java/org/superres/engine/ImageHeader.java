@@ -8,14 +8,18 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Width and height read from the header alone, before any pixel buffer exists, so that decompression bombs
- * are refused by {@code limits.max-input-pixels} instead of exhausting executor memory. Uses the JDK's
- * ImageIO readers (header only); WebP, which the JDK lacks, is read from its VP8/VP8L/VP8X chunk.
+ * Width and height read from the header alone, before any pixel buffer exists, so that
+ * decompression bombs are refused by {@code limits.max-input-pixels} instead of exhausting executor
+ * memory. Uses the JDK's ImageIO readers (header only); WebP, which the JDK lacks, is read from its
+ * VP8/VP8L/VP8X chunk.
  */
 public final class ImageHeader {
   public final int width;
   public final int height;
-  /** Frames of an animated GIF or pages of a TIFF (only the first is enhanced); 1 for other formats. */
+
+  /**
+   * Frames of an animated GIF or pages of a TIFF (only the first is enhanced); 1 for other formats.
+   */
   public final int frames;
 
   private ImageHeader(int width, int height) {
@@ -53,13 +57,15 @@ public final class ImageHeader {
       }
     } catch (IOException | RuntimeException e) {
       if (e instanceof EngineException) throw (EngineException) e;
-      throw new EngineException("decode", "corrupt or truncated " + format + " header: " + e.getMessage(), e);
+      throw new EngineException(
+          "decode", "corrupt or truncated " + format + " header: " + e.getMessage(), e);
     }
   }
 
   /**
-   * Walks the GIF blocks or TIFF directories without decoding pixels (the file is already bounded by
-   * limits.max-input-bytes). A damaged later frame does not fail the image: only the first one is used.
+   * Walks the GIF blocks or TIFF directories without decoding pixels (the file is already bounded
+   * by limits.max-input-bytes). A damaged later frame does not fail the image: only the first one
+   * is used.
    */
   private static int frameCount(ImageReader reader) {
     try {
@@ -77,10 +83,12 @@ public final class ImageHeader {
     switch (chunk) {
       case "VP8X":
         return new ImageHeader(1 + u24(b, 24), 1 + u24(b, 27));
-      case "VP8L": {
-        int bits = (b[21] & 0xff) | (b[22] & 0xff) << 8 | (b[23] & 0xff) << 16 | (b[24] & 0xff) << 24;
-        return new ImageHeader(1 + (bits & 0x3fff), 1 + ((bits >>> 14) & 0x3fff));
-      }
+      case "VP8L":
+        {
+          int bits =
+              (b[21] & 0xff) | (b[22] & 0xff) << 8 | (b[23] & 0xff) << 16 | (b[24] & 0xff) << 24;
+          return new ImageHeader(1 + (bits & 0x3fff), 1 + ((bits >>> 14) & 0x3fff));
+        }
       case "VP8 ":
         return new ImageHeader(u16(b, 26) & 0x3fff, u16(b, 28) & 0x3fff);
       default:

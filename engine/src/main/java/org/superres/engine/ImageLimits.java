@@ -16,8 +16,13 @@ public final class ImageLimits implements Serializable {
 
   public void checkBytes(long bytes) {
     if (maxBytes > 0 && bytes > maxBytes) {
-      throw new EngineException("limits", "file is " + bytes + " bytes, over limits.max-input-bytes="
-          + maxBytes + "; raise the limit to process it");
+      throw new EngineException(
+          "limits",
+          "file is "
+              + bytes
+              + " bytes, over limits.max-input-bytes="
+              + maxBytes
+              + "; raise the limit to process it");
     }
   }
 
@@ -27,8 +32,17 @@ public final class ImageLimits implements Serializable {
     }
     long px = (long) width * height;
     if (maxPixels > 0 && px > maxPixels) {
-      throw new EngineException("limits", "header claims " + width + "x" + height + " = " + px
-          + " pixels, over limits.max-input-pixels=" + maxPixels + " (refused before decoding)");
+      throw new EngineException(
+          "limits",
+          "header claims "
+              + width
+              + "x"
+              + height
+              + " = "
+              + px
+              + " pixels, over limits.max-input-pixels="
+              + maxPixels
+              + " (refused before decoding)");
     }
   }
 }

@@ -54,9 +54,10 @@ public final class ImageMetadata {
   }
 
   /**
-   * The blocks to write, each in the form its container wants, since OpenCV 4.13 writes them as given:
-   * JPEG's APP1 EXIF starts with "Exif\0\0" and its XMP APP1 with the XMP namespace, while PNG's eXIf and
-   * WebP's EXIF chunk start at the TIFF header (libpng rejects an eXIf chunk with the "Exif" prefix).
+   * The blocks to write, each in the form its container wants, since OpenCV 4.13 writes them as
+   * given: JPEG's APP1 EXIF starts with "Exif\0\0" and its XMP APP1 with the XMP namespace, while
+   * PNG's eXIf and WebP's EXIF chunk start at the TIFF header (libpng rejects an eXIf chunk with
+   * the "Exif" prefix).
    */
   MatVector blocks(ImageFormat format) {
     MatVector v = new MatVector();
@@ -87,10 +88,14 @@ public final class ImageMetadata {
   }
 
   private static byte[] withoutExifPrefix(byte[] e) {
-    return JpegSegments.startsWith(e, 0, EXIF_PREFIX) ? java.util.Arrays.copyOfRange(e, 6, e.length) : e;
+    return JpegSegments.startsWith(e, 0, EXIF_PREFIX)
+        ? java.util.Arrays.copyOfRange(e, 6, e.length)
+        : e;
   }
 
-  /** PNG's iTXt XMP comes back with its C string terminator; the packet itself ends at the last '>'. */
+  /**
+   * PNG's iTXt XMP comes back with its C string terminator; the packet itself ends at the last '>'.
+   */
   private static byte[] trimNul(byte[] b) {
     int n = b.length;
     while (n > 0 && b[n - 1] == 0) n--;

@@ -4,12 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * XMP in JPEG: an XMP APP1 segment starts with the XMP namespace signature. OpenCV 4.13 writes the block
- * it is given as the APP1 payload as-is, and returns that payload signature included, so the signature is
- * added before writing and removed after reading.
+ * XMP in JPEG: an XMP APP1 segment starts with the XMP namespace signature. OpenCV 4.13 writes the
+ * block it is given as the APP1 payload as-is, and returns that payload signature included, so the
+ * signature is added before writing and removed after reading.
  */
 final class JpegSegments {
-  static final byte[] XMP_SIGNATURE = "http://ns.adobe.com/xap/1.0/\0".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] XMP_SIGNATURE =
+      "http://ns.adobe.com/xap/1.0/\0".getBytes(StandardCharsets.US_ASCII);
 
   private JpegSegments() {}
 
@@ -24,7 +25,8 @@ final class JpegSegments {
   /** The packet of an APP1 payload as OpenCV returns it. */
   static byte[] xmpPacket(byte[] payload) {
     return startsWith(payload, 0, XMP_SIGNATURE)
-        ? Arrays.copyOfRange(payload, XMP_SIGNATURE.length, payload.length) : payload;
+        ? Arrays.copyOfRange(payload, XMP_SIGNATURE.length, payload.length)
+        : payload;
   }
 
   static boolean startsWith(byte[] b, int off, byte[] prefix) {

@@ -9,8 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The JVM-wide home of loaded networks: one per (model sha256, device, precision), shared by every task of
- * an executor. The first caller loads and warms the model; the others wait for it and reuse it.
+ * The JVM-wide home of loaded networks: one per (model sha256, device, precision), shared by every
+ * task of an executor. The first caller loads and warms the model; the others wait for it and reuse
+ * it.
  */
 public final class ModelCache {
   private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
@@ -24,9 +25,12 @@ public final class ModelCache {
     public final SuperResNet net;
     public final long loadMillis;
     public final long warmupMillis;
+
     /** When the warm-up ended: every image's timings start after it. */
     public final java.time.Instant readyAt;
-    private final java.util.concurrent.atomic.AtomicBoolean reported = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private final java.util.concurrent.atomic.AtomicBoolean reported =
+        new java.util.concurrent.atomic.AtomicBoolean();
 
     Loaded(SuperResNet net, long loadMillis, long warmupMillis) {
       this.net = net;
@@ -36,15 +40,17 @@ public final class ModelCache {
     }
 
     /**
-     * True exactly once per load: the one task that gets true adds the load and warm-up times to the run's
-     * counters, however many tasks of the executor waited for the same load.
+     * True exactly once per load: the one task that gets true adds the load and warm-up times to
+     * the run's counters, however many tasks of the executor waited for the same load.
      */
     public boolean claimReport() {
       return reported.compareAndSet(false, true);
     }
   }
 
-  /** One key's network, loaded under its own lock so that loads for different GPUs run side by side. */
+  /**
+   * One key's network, loaded under its own lock so that loads for different GPUs run side by side.
+   */
   private static final class Slot {
     private volatile Loaded loaded;
 
@@ -58,8 +64,14 @@ public final class ModelCache {
           SuperResNet net = SuperResNet.load(spec, file.get(), device, precision);
           long warm = net.warmUp();
           int n = LOADS.incrementAndGet();
-          LOG.info("superres: loaded model {} on {} ({}) in {} ms, warm-up {} ms, load #{} in this JVM",
-              spec, device, precision, net.loadMillis(), warm, n);
+          LOG.info(
+              "superres: loaded model {} on {} ({}) in {} ms, warm-up {} ms, load #{} in this JVM",
+              spec,
+              device,
+              precision,
+              net.loadMillis(),
+              warm,
+              n);
           loaded = new Loaded(net, net.loadMillis(), warm);
         }
         return loaded;
@@ -68,12 +80,13 @@ public final class ModelCache {
   }
 
   /**
-   * Returns the cached network, loading it at most once per JVM and key; a failed load is not kept, the
-   * next caller tries again.
+   * Returns the cached network, loading it at most once per JVM and key; a failed load is not kept,
+   * the next caller tries again.
    *
    * @param file resolves the local model file; called only when the model must be loaded
    */
-  public static Loaded get(ModelSpec spec, Device device, Precision precision, Supplier<Path> file) {
+  public static Loaded get(
+      ModelSpec spec, Device device, Precision precision, Supplier<Path> file) {
     String key = spec.sha256() + "|" + device + "|" + precision;
     return NETS.computeIfAbsent(key, k -> new Slot()).get(spec, device, precision, file);
   }
@@ -85,11 +98,13 @@ public final class ModelCache {
 
   /** For tests and benchmarks that must measure a cold load. */
   public static synchronized void clear() {
-    NETS.values().forEach(s -> {
-      if (s.loaded != null) {
-        s.loaded.net.close();
-      }
-    });
+    NETS.values()
+        .forEach(
+            s -> {
+              if (s.loaded != null) {
+                s.loaded.net.close();
+              }
+            });
     NETS.clear();
   }
 }

@@ -35,7 +35,10 @@ public enum ModelKind {
     }
   }
 
-  /** Guesses the kind from a file name such as FSRCNN_x3.pb or superres-edsr-x3.pb; null if none fits. */
+  /**
+   * Guesses the kind from a file name such as FSRCNN_x3.pb or superres-edsr-x3.pb; null if none
+   * fits.
+   */
   public static ModelKind fromFileName(String fileName) {
     String n = fileName.toLowerCase(Locale.ROOT);
     for (ModelKind k : values()) {

@@ -11,8 +11,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Objects;
 
 /**
- * What a model is: a name for people, its kind and scale for OpenCV, and the sha256 of its file as its
- * identity. The same spec travels from the driver to the executors, where the file is found again locally.
+ * What a model is: a name for people, its kind and scale for OpenCV, and the sha256 of its file as
+ * its identity. The same spec travels from the driver to the executors, where the file is found
+ * again locally.
  */
 public final class ModelSpec implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -77,6 +78,13 @@ public final class ModelSpec implements Serializable {
 
   @Override
   public String toString() {
-    return name + " (" + kind.opencvName() + " x" + scale + ", sha256 " + sha256.substring(0, 12) + ")";
+    return name
+        + " ("
+        + kind.opencvName()
+        + " x"
+        + scale
+        + ", sha256 "
+        + sha256.substring(0, 12)
+        + ")";
   }
 }

@@ -9,10 +9,10 @@ import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
 /**
- * XMP in PNG, which OpenCV 4.13 gets wrong both ways: it writes the packet into a Latin-1 tEXt chunk (the
- * XMP spec requires an iTXt chunk with keyword "XML:com.adobe.xmp") and reads it back with trailing bytes
- * of the chunk's CRC. So the packet is read from, and written as, an iTXt chunk here; everything else in
- * the file is left to OpenCV and libpng.
+ * XMP in PNG, which OpenCV 4.13 gets wrong both ways: it writes the packet into a Latin-1 tEXt
+ * chunk (the XMP spec requires an iTXt chunk with keyword "XML:com.adobe.xmp") and reads it back
+ * with trailing bytes of the chunk's CRC. So the packet is read from, and written as, an iTXt chunk
+ * here; everything else in the file is left to OpenCV and libpng.
  */
 final class PngChunks {
   private static final String XMP_KEYWORD = "XML:com.adobe.xmp";
@@ -20,7 +20,10 @@ final class PngChunks {
 
   private PngChunks() {}
 
-  /** The XMP packet of an iTXt (or legacy tEXt) chunk, or null. Stops at IDAT: XMP precedes the pixels. */
+  /**
+   * The XMP packet of an iTXt (or legacy tEXt) chunk, or null. Stops at IDAT: XMP precedes the
+   * pixels.
+   */
   static byte[] xmp(byte[] png) {
     int i = SIGNATURE;
     while (i + 12 <= png.length) {
@@ -31,7 +34,8 @@ final class PngChunks {
         return null;
       }
       if ((type.equals("iTXt") || type.equals("tEXt")) && keywordIs(png, data, len)) {
-        return type.equals("tEXt") ? Arrays.copyOfRange(png, data + XMP_KEYWORD.length() + 1, data + len)
+        return type.equals("tEXt")
+            ? Arrays.copyOfRange(png, data + XMP_KEYWORD.length() + 1, data + len)
             : itxtText(Arrays.copyOfRange(png, data + XMP_KEYWORD.length() + 1, data + len));
       }
       i = data + len + 4;
@@ -44,7 +48,10 @@ final class PngChunks {
     int afterIhdr = SIGNATURE + 8 + 13 + 4;
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     body.write(XMP_KEYWORD.getBytes(StandardCharsets.US_ASCII), 0, XMP_KEYWORD.length());
-    body.write(new byte[] {0, 0, 0, 0, 0}, 0, 5); // NUL, not compressed, method 0, no language, no translation
+    body.write(
+        new byte[] {0, 0, 0, 0, 0},
+        0,
+        5); // NUL, not compressed, method 0, no language, no translation
     body.write(xmp, 0, xmp.length);
     byte[] data = body.toByteArray();
     ByteBuffer chunk = ByteBuffer.allocate(12 + data.length);

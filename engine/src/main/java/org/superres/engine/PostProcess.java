@@ -15,11 +15,11 @@ import org.bytedeco.opencv.opencv_core.Size;
 import org.bytedeco.opencv.opencv_imgproc.CLAHE;
 
 /**
- * Optional finishing of the model's output, as the seed product offered: CLAHE (contrast-limited adaptive
- * histogram equalisation) on the lightness channel of Lab, then a linear contrast/brightness change. Colour
- * stays as the model made it (only L is equalised), alpha is never touched, and 16-bit images stay 16-bit
- * (with the 8-bit tone curve, see equaliseDeep).
- * Off by default: then {@link #apply} returns its input and {@link #description} is null.
+ * Optional finishing of the model's output, as the seed product offered: CLAHE (contrast-limited
+ * adaptive histogram equalisation) on the lightness channel of Lab, then a linear
+ * contrast/brightness change. Colour stays as the model made it (only L is equalised), alpha is
+ * never touched, and 16-bit images stay 16-bit (with the 8-bit tone curve, see equaliseDeep). Off
+ * by default: then {@link #apply} returns its input and {@link #description} is null.
  */
 public final class PostProcess implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -39,7 +39,8 @@ public final class PostProcess implements Serializable {
    * @param clipLimit CLAHE's clip limit (OpenCV's meaning: multiples of the mean histogram bin)
    * @param tileGrid CLAHE's grid: tileGrid x tileGrid tiles over the image
    */
-  public PostProcess(double contrast, double brightness, boolean clahe, double clipLimit, int tileGrid) {
+  public PostProcess(
+      double contrast, double brightness, boolean clahe, double clipLimit, int tileGrid) {
     if (!(contrast > 0) || contrast > 10) {
       throw new IllegalArgumentException("contrast must be within (0, 10], got " + contrast);
     }
@@ -70,8 +71,13 @@ public final class PostProcess implements Serializable {
     }
     List<String> steps = new ArrayList<>();
     if (clahe) {
-      steps.add(String.format(Locale.ROOT, "clahe(L, clip-limit=%s, tile-grid=%dx%d)", num(clipLimit), tileGrid,
-          tileGrid));
+      steps.add(
+          String.format(
+              Locale.ROOT,
+              "clahe(L, clip-limit=%s, tile-grid=%dx%d)",
+              num(clipLimit),
+              tileGrid,
+              tileGrid));
     }
     if (contrast != 1.0 || brightness != 0.0) {
       steps.add("contrast=" + num(contrast) + ", brightness=" + num(brightness));
@@ -79,7 +85,10 @@ public final class PostProcess implements Serializable {
     return String.join("; ", steps);
   }
 
-  /** The processed image: a new Mat, or {@code image} itself when off. Grey, BGR, BGRA; 8 or 16 bits. */
+  /**
+   * The processed image: a new Mat, or {@code image} itself when off. Grey, BGR, BGRA; 8 or 16
+   * bits.
+   */
   public Mat apply(Mat image) {
     if (isOff()) {
       return image;
@@ -159,9 +168,9 @@ public final class PostProcess implements Serializable {
   }
 
   /**
-   * CLAHE for a float channel of range 0..fullScale from deep images. OpenCV's 16-bit CLAHE divides the clip
-   * limit over 65536 bins, which leaves it without effect at usual limits; so the 8-bit tone curve is
-   * computed, and added as an offset, which keeps the samples' low bits.
+   * CLAHE for a float channel of range 0..fullScale from deep images. OpenCV's 16-bit CLAHE divides
+   * the clip limit over 65536 bins, which leaves it without effect at usual limits; so the 8-bit
+   * tone curve is computed, and added as an offset, which keeps the samples' low bits.
    */
   private static Mat equaliseDeep(CLAHE c, Mat channel, double fullScale) {
     Mat proxy = new Mat();

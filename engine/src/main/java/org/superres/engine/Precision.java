@@ -11,7 +11,8 @@ public enum Precision {
     try {
       return valueOf(s.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("unknown device.precision '" + s + "': expected fp32 or fp16");
+      throw new IllegalArgumentException(
+          "unknown device.precision '" + s + "': expected fp32 or fp16");
     }
   }
 }

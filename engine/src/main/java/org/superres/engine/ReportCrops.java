@@ -17,16 +17,22 @@ import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Size;
 
 /**
- * What the run report shows of one enhanced image, made while input and output are still in memory: a 1:1
- * crop of the output where the input has the most detail (highest gradient energy), the same region of a
- * bicubic upscale of the input, and a thumbnail of the whole output. Everything is reduced to 8 bits and
- * alpha is flattened onto white, so any browser shows it; crops are PNG (no compression artefacts in a
- * comparison), the thumbnail JPEG.
+ * What the run report shows of one enhanced image, made while input and output are still in memory:
+ * a 1:1 crop of the output where the input has the most detail (highest gradient energy), the same
+ * region of a bicubic upscale of the input, and a thumbnail of the whole output. Everything is
+ * reduced to 8 bits and alpha is flattened onto white, so any browser shows it; crops are PNG (no
+ * compression artefacts in a comparison), the thumbnail JPEG.
  */
 public final class ReportCrops {
-  /** LR pixels of context around the crop for the bicubic upscale, so its edges match a whole-image resize. */
+  /**
+   * LR pixels of context around the crop for the bicubic upscale, so its edges match a whole-image
+   * resize.
+   */
   private static final int MARGIN = 4;
-  /** Larger inputs are searched for detail at reduced size: the buffers stay small for huge scans. */
+
+  /**
+   * Larger inputs are searched for detail at reduced size: the buffers stay small for huge scans.
+   */
   private static final long DETAIL_SEARCH_PIXELS = 4_000_000;
 
   private final int cropEdge;
@@ -61,8 +67,15 @@ public final class ReportCrops {
     public final int thumbnailWidth;
     public final int thumbnailHeight;
 
-    Result(byte[] modelCropPng, byte[] bicubicCropPng, byte[] thumbnailJpeg, Rect crop, int outputWidth,
-        int outputHeight, int thumbnailWidth, int thumbnailHeight) {
+    Result(
+        byte[] modelCropPng,
+        byte[] bicubicCropPng,
+        byte[] thumbnailJpeg,
+        Rect crop,
+        int outputWidth,
+        int outputHeight,
+        int thumbnailWidth,
+        int thumbnailHeight) {
       this.modelCropPng = modelCropPng;
       this.bicubicCropPng = bicubicCropPng;
       this.thumbnailJpeg = thumbnailJpeg;
@@ -80,8 +93,17 @@ public final class ReportCrops {
    */
   public Result make(Mat input, Mat output, int scale) {
     if (output.cols() != input.cols() * scale || output.rows() != input.rows() * scale) {
-      throw new IllegalArgumentException("output " + output.cols() + "x" + output.rows() + " is not " + scale
-          + " x the input " + input.cols() + "x" + input.rows());
+      throw new IllegalArgumentException(
+          "output "
+              + output.cols()
+              + "x"
+              + output.rows()
+              + " is not "
+              + scale
+              + " x the input "
+              + input.cols()
+              + "x"
+              + input.rows());
     }
     Rect crop = detailCrop(input, output, scale);
     Mat modelCrop = new Mat(output, crop).clone();
@@ -93,13 +115,21 @@ public final class ReportCrops {
     Mat thumb = new Mat();
     opencv_imgproc.resize(output, thumb, new Size(tw, th), 0, 0, opencv_imgproc.INTER_AREA);
 
-    return new Result(encode(displayable(modelCrop), ".png", opencv_imgcodecs.IMWRITE_PNG_COMPRESSION, 3),
+    return new Result(
+        encode(displayable(modelCrop), ".png", opencv_imgcodecs.IMWRITE_PNG_COMPRESSION, 3),
         encode(displayable(bicubicCrop), ".png", opencv_imgcodecs.IMWRITE_PNG_COMPRESSION, 3),
-        encode(displayable(thumb), ".jpg", opencv_imgcodecs.IMWRITE_JPEG_QUALITY, 85), crop, output.cols(),
-        output.rows(), tw, th);
+        encode(displayable(thumb), ".jpg", opencv_imgcodecs.IMWRITE_JPEG_QUALITY, 85),
+        crop,
+        output.cols(),
+        output.rows(),
+        tw,
+        th);
   }
 
-  /** The output rectangle of about cropEdge pixels over the input window with the most gradient energy. */
+  /**
+   * The output rectangle of about cropEdge pixels over the input window with the most gradient
+   * energy.
+   */
   Rect detailCrop(Mat input, Mat output, int scale) {
     int cw = Math.min(cropEdge, output.cols());
     int ch = Math.min(cropEdge, output.rows());
@@ -112,8 +142,15 @@ public final class ReportCrops {
     if (pixels > detailSearchPixels) {
       f = Math.sqrt((double) detailSearchPixels / pixels);
       Mat small = new Mat();
-      opencv_imgproc.resize(grey, small, new Size(Math.max(1, (int) Math.round(input.cols() * f)),
-          Math.max(1, (int) Math.round(input.rows() * f))), 0, 0, opencv_imgproc.INTER_AREA);
+      opencv_imgproc.resize(
+          grey,
+          small,
+          new Size(
+              Math.max(1, (int) Math.round(input.cols() * f)),
+              Math.max(1, (int) Math.round(input.rows() * f))),
+          0,
+          0,
+          opencv_imgproc.INTER_AREA);
       grey = small;
     }
     int sw = Math.max(1, Math.min(grey.cols(), (int) Math.round(ww * f)));
@@ -149,7 +186,9 @@ public final class ReportCrops {
     return new Rect(x0, y0, cw, ch);
   }
 
-  /** The crop's region of a bicubic upscale of the input, resizing only the region plus a margin. */
+  /**
+   * The crop's region of a bicubic upscale of the input, resizing only the region plus a margin.
+   */
   private static Mat bicubicCrop(Mat input, Rect crop, int scale) {
     int lx0 = Math.max(0, crop.x() / scale - MARGIN);
     int ly0 = Math.max(0, crop.y() / scale - MARGIN);
@@ -157,9 +196,16 @@ public final class ReportCrops {
     int ly1 = Math.min(input.rows(), (crop.y() + crop.height() + scale - 1) / scale + MARGIN);
     Mat region = new Mat(input, new Rect(lx0, ly0, lx1 - lx0, ly1 - ly0));
     Mat up = new Mat();
-    opencv_imgproc.resize(region, up, new Size((lx1 - lx0) * scale, (ly1 - ly0) * scale), 0, 0,
+    opencv_imgproc.resize(
+        region,
+        up,
+        new Size((lx1 - lx0) * scale, (ly1 - ly0) * scale),
+        0,
+        0,
         opencv_imgproc.INTER_CUBIC);
-    return new Mat(up, new Rect(crop.x() - lx0 * scale, crop.y() - ly0 * scale, crop.width(), crop.height()))
+    return new Mat(
+            up,
+            new Rect(crop.x() - lx0 * scale, crop.y() - ly0 * scale, crop.width(), crop.height()))
         .clone();
   }
 

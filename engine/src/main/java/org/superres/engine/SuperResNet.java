@@ -17,10 +17,10 @@ import org.bytedeco.opencv.opencv_dnn.Net;
 import org.bytedeco.opencv.opencv_dnn_superres.DnnSuperResImpl;
 
 /**
- * One loaded super-resolution network on one device. 8-bit images go through
- * {@code DnnSuperResImpl.upsample} unchanged; deeper images go through the same graph in float (loaded on
- * first need), since upsample always returns 8 bits. An OpenCV net is not thread-safe, so every call into it
- * is serialized here; callers decode, encode and write in parallel around it.
+ * One loaded super-resolution network on one device. 8-bit images go through {@code
+ * DnnSuperResImpl.upsample} unchanged; deeper images go through the same graph in float (loaded on
+ * first need), since upsample always returns 8 bits. An OpenCV net is not thread-safe, so every
+ * call into it is serialized here; callers decode, encode and write in parallel around it.
  */
 public final class SuperResNet implements AutoCloseable {
   /** Mean BGR of DIV2K, which EDSR graphs expect subtracted (as DnnSuperResImpl does). */
@@ -33,12 +33,15 @@ public final class SuperResNet implements AutoCloseable {
   private final DnnSuperResImpl impl;
   private final long loadMillis;
   private Net floatNet;
+
   /**
    * The model file's bytes, kept until the float graph is built: the file may be gone by then (a
    * SparkContext's userFiles directory is deleted when it stops, while this JVM-wide net lives on).
    */
   private byte[] modelBytes;
-  private final java.util.concurrent.atomic.AtomicLong forwards = new java.util.concurrent.atomic.AtomicLong();
+
+  private final java.util.concurrent.atomic.AtomicLong forwards =
+      new java.util.concurrent.atomic.AtomicLong();
 
   private SuperResNet(ModelSpec spec, Path file, Device device, Precision precision) {
     this.spec = spec;
@@ -56,13 +59,26 @@ public final class SuperResNet implements AutoCloseable {
     } catch (java.io.IOException | RuntimeException e) {
       impl.close();
       throw new EngineException(
-          "model", "cannot load model " + spec.name() + " from " + file + " as " + spec.kind().opencvName()
-              + " x" + spec.scale() + ": " + e.getMessage(), e);
+          "model",
+          "cannot load model "
+              + spec.name()
+              + " from "
+              + file
+              + " as "
+              + spec.kind().opencvName()
+              + " x"
+              + spec.scale()
+              + ": "
+              + e.getMessage(),
+          e);
     }
     this.loadMillis = (System.nanoTime() - t0) / 1_000_000;
   }
 
-  /** Reads the model file and prepares it for the device. The caller owns the result (see ModelCache). */
+  /**
+   * Reads the model file and prepares it for the device. The caller owns the result (see
+   * ModelCache).
+   */
   public static SuperResNet load(ModelSpec spec, Path file, Device device, Precision precision) {
     DeviceSelector.ensureNativesLoaded();
     return new SuperResNet(spec, file, device, precision);
@@ -84,7 +100,10 @@ public final class SuperResNet implements AutoCloseable {
     return precision;
   }
 
-  /** Forward passes run so far, the warm-up included (tests check the warm-up ran once, before the images). */
+  /**
+   * Forward passes run so far, the warm-up included (tests check the warm-up ran once, before the
+   * images).
+   */
   public long forwards() {
     return forwards.get();
   }
@@ -99,15 +118,17 @@ public final class SuperResNet implements AutoCloseable {
   }
 
   /**
-   * The same network on float BGR in 0..255 (fractions kept), returning float BGR in 0..255: the pre- and
-   * post-processing of DnnSuperResImpl for the model's kind, without its final rounding to 8 bits.
+   * The same network on float BGR in 0..255 (fractions kept), returning float BGR in 0..255: the
+   * pre- and post-processing of DnnSuperResImpl for the model's kind, without its final rounding to
+   * 8 bits.
    */
   public synchronized Mat upsampleFloat(Mat bgrFloat) {
     forwards.incrementAndGet();
     selectCudaDevice();
     Net net = floatNet();
     if (!spec.kind().lumaOnly()) {
-      Mat blob = opencv_dnn.blobFromImage(bgrFloat, 1.0, new Size(), DIV2K_MEAN, false, false, CV_32F);
+      Mat blob =
+          opencv_dnn.blobFromImage(bgrFloat, 1.0, new Size(), DIV2K_MEAN, false, false, CV_32F);
       net.setInput(blob);
       Mat out = firstImage(net.forward());
       Mat result = new Mat();
@@ -124,8 +145,10 @@ public final class SuperResNet implements AutoCloseable {
     Mat y = firstImage(net.forward());
     Mat cr = new Mat();
     Mat cb = new Mat();
-    opencv_imgproc.resize(planes.get(1), cr, new Size(), spec.scale(), spec.scale(), opencv_imgproc.INTER_LINEAR);
-    opencv_imgproc.resize(planes.get(2), cb, new Size(), spec.scale(), spec.scale(), opencv_imgproc.INTER_LINEAR);
+    opencv_imgproc.resize(
+        planes.get(1), cr, new Size(), spec.scale(), spec.scale(), opencv_imgproc.INTER_LINEAR);
+    opencv_imgproc.resize(
+        planes.get(2), cb, new Size(), spec.scale(), spec.scale(), opencv_imgproc.INTER_LINEAR);
     Mat merged = new Mat();
     opencv_core.merge(new MatVector(y, cr, cb), merged);
     Mat bgr = new Mat();
@@ -136,8 +159,8 @@ public final class SuperResNet implements AutoCloseable {
   }
 
   /**
-   * One forward pass on a small image, so that lazy set-up (on CUDA: context, cuDNN, kernels) is paid once
-   * at load and not by the first real image. Returns its wall time in milliseconds.
+   * One forward pass on a small image, so that lazy set-up (on CUDA: context, cuDNN, kernels) is
+   * paid once at load and not by the first real image. Returns its wall time in milliseconds.
    */
   public long warmUp() {
     long t0 = System.nanoTime();
@@ -164,10 +187,14 @@ public final class SuperResNet implements AutoCloseable {
     return floatNet;
   }
 
-  private void configure(java.util.function.IntConsumer setBackend, java.util.function.IntConsumer setTarget) {
+  private void configure(
+      java.util.function.IntConsumer setBackend, java.util.function.IntConsumer setTarget) {
     if (device.isCuda()) {
       setBackend.accept(opencv_dnn.DNN_BACKEND_CUDA);
-      setTarget.accept(precision == Precision.FP16 ? opencv_dnn.DNN_TARGET_CUDA_FP16 : opencv_dnn.DNN_TARGET_CUDA);
+      setTarget.accept(
+          precision == Precision.FP16
+              ? opencv_dnn.DNN_TARGET_CUDA_FP16
+              : opencv_dnn.DNN_TARGET_CUDA);
     } else {
       setBackend.accept(opencv_dnn.DNN_BACKEND_OPENCV);
       setTarget.accept(opencv_dnn.DNN_TARGET_CPU);

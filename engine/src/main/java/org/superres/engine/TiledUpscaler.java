@@ -5,10 +5,11 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
 
 /**
- * Upscales an image tile by tile: each tile of {@code tile} LR pixels is given at least {@code overlap}
- * pixels of context on every side (or the image border), upscaled, and only its centre is pasted, so seams see the same neighbourhood as
- * the whole image would. Working memory is then bounded by the tile, not the image. With tiling off, or an
- * image that fits in one tile, the operator sees the whole image unchanged.
+ * Upscales an image tile by tile: each tile of {@code tile} LR pixels is given at least {@code
+ * overlap} pixels of context on every side (or the image border), upscaled, and only its centre is
+ * pasted, so seams see the same neighbourhood as the whole image would. Working memory is then
+ * bounded by the tile, not the image. With tiling off, or an image that fits in one tile, the
+ * operator sees the whole image unchanged.
  */
 public final class TiledUpscaler {
   private final int tile;
@@ -44,8 +45,10 @@ public final class TiledUpscaler {
     if (tilesFor(w, h) == 1) {
       return new Result(model.apply(src), 1);
     }
-    // Every window has the same size (edge windows are shifted inward rather than clipped), so the network
-    // sees one input shape and reuses its buffers: with clipped windows each new shape reallocated them and
+    // Every window has the same size (edge windows are shifted inward rather than clipped), so the
+    // network
+    // sees one input shape and reuses its buffers: with clipped windows each new shape reallocated
+    // them and
     // peak memory grew with the number of distinct edge shapes.
     int winW = Math.min(w, tile + 2 * overlap);
     int winH = Math.min(h, tile + 2 * overlap);
@@ -59,7 +62,8 @@ public final class TiledUpscaler {
         int ey0 = Math.max(0, Math.min(y0 - overlap, h - winH));
         int ex1 = ex0 + winW;
         int ey1 = ey0 + winH;
-        // ROI headers hold a reference to their parent's pixels until closed: closing them explicitly (not
+        // ROI headers hold a reference to their parent's pixels until closed: closing them
+        // explicitly (not
         // leaving them to the GC) is what frees each tile's output as soon as its centre is pasted.
         Mat up;
         try (Mat window = new Mat(src, new Rect(ex0, ey0, ex1 - ex0, ey1 - ey0));
@@ -69,7 +73,9 @@ public final class TiledUpscaler {
         if (out == null) {
           out = new Mat(h * scale, w * scale, up.type());
         }
-        try (Mat centre = new Mat(up, new Rect((x0 - ex0) * scale, (y0 - ey0) * scale, tw * scale, th * scale));
+        try (Mat centre =
+                new Mat(
+                    up, new Rect((x0 - ex0) * scale, (y0 - ey0) * scale, tw * scale, th * scale));
             Mat target = new Mat(out, new Rect(x0 * scale, y0 * scale, tw * scale, th * scale))) {
           centre.copyTo(target);
         } finally {

@@ -47,18 +47,53 @@ public final class SampleImages {
     Random r = new Random(seed);
     Mat m = new Mat(h, w, CV_8UC3, new Scalar(222, 232, 238, 0));
     noise(m, r, 6);
-    String[] words = {"The", "archive", "holds", "letters", "maps", "and", "ledgers", "of", "1887", "river",
-        "trade", "signed", "clerk", "received", "parcel", "No.", "42", "with", "thanks"};
+    String[] words = {
+      "The",
+      "archive",
+      "holds",
+      "letters",
+      "maps",
+      "and",
+      "ledgers",
+      "of",
+      "1887",
+      "river",
+      "trade",
+      "signed",
+      "clerk",
+      "received",
+      "parcel",
+      "No.",
+      "42",
+      "with",
+      "thanks"
+    };
     int y = 30;
-    opencv_imgproc.putText(m, "Harbour Office, 3 March 1887", new Point(20, y), FONT_HERSHEY_COMPLEX, 0.55,
-        new Scalar(60, 40, 30, 0), 1, LINE_AA, false);
+    opencv_imgproc.putText(
+        m,
+        "Harbour Office, 3 March 1887",
+        new Point(20, y),
+        FONT_HERSHEY_COMPLEX,
+        0.55,
+        new Scalar(60, 40, 30, 0),
+        1,
+        LINE_AA,
+        false);
     for (y = 60; y < h - 20; y += 22) {
       StringBuilder line = new StringBuilder();
       while (line.length() < 34) {
         line.append(words[r.nextInt(words.length)]).append(' ');
       }
-      opencv_imgproc.putText(m, line.toString().trim(), new Point(20, y), FONT_HERSHEY_SIMPLEX, 0.45,
-          new Scalar(40, 30, 25, 0), 1, LINE_AA, false);
+      opencv_imgproc.putText(
+          m,
+          line.toString().trim(),
+          new Point(20, y),
+          FONT_HERSHEY_SIMPLEX,
+          0.45,
+          new Scalar(40, 30, 25, 0),
+          1,
+          LINE_AA,
+          false);
     }
     return m;
   }
@@ -69,19 +104,35 @@ public final class SampleImages {
     Mat m = new Mat(h, w, CV_8UC3, new Scalar(250, 250, 250, 0));
     Scalar ink = new Scalar(20, 20, 20, 0);
     for (int x = 0; x < w; x += 25) {
-      opencv_imgproc.line(m, new Point(x, 0), new Point(x, h), new Scalar(200, 200, 200, 0), 1, LINE_AA, 0);
+      opencv_imgproc.line(
+          m, new Point(x, 0), new Point(x, h), new Scalar(200, 200, 200, 0), 1, LINE_AA, 0);
     }
     for (int i = 0; i < 12; i++) {
-      opencv_imgproc.circle(m, new Point(r.nextInt(w), r.nextInt(h)), 10 + r.nextInt(50), ink, 1 + r.nextInt(2),
-          LINE_AA, 0);
+      opencv_imgproc.circle(
+          m,
+          new Point(r.nextInt(w), r.nextInt(h)),
+          10 + r.nextInt(50),
+          ink,
+          1 + r.nextInt(2),
+          LINE_AA,
+          0);
     }
     for (int i = 0; i < 40; i++) {
       int x = 30 + i * 4;
       opencv_imgproc.line(m, new Point(x, h - 80), new Point(x + 30, h - 20), ink, 1, LINE_AA, 0);
     }
     for (int i = 0; i < 6; i++) {
-      opencv_imgproc.ellipse(m, new Point(w / 2, h / 2), new Size(40 + 15 * i, 20 + 8 * i), 15 * i, 0, 300, ink, 1,
-          LINE_AA, 0);
+      opencv_imgproc.ellipse(
+          m,
+          new Point(w / 2, h / 2),
+          new Size(40 + 15 * i, 20 + 8 * i),
+          15 * i,
+          0,
+          300,
+          ink,
+          1,
+          LINE_AA,
+          0);
     }
     return m;
   }
@@ -103,12 +154,19 @@ public final class SampleImages {
       }
     }
     ix.release();
-    opencv_imgproc.circle(m, new Point(w * 3 / 4, h / 5), h / 10, new Scalar(120, 230, 255, 0), -1, LINE_AA, 0);
+    opencv_imgproc.circle(
+        m, new Point(w * 3 / 4, h / 5), h / 10, new Scalar(120, 230, 255, 0), -1, LINE_AA, 0);
     for (int i = 0; i < 25; i++) {
       int x = r.nextInt(w);
       int y = (int) (h * 0.62) + r.nextInt(h / 3);
-      opencv_imgproc.rectangle(m, new Point(x, y), new Point(x + 6 + r.nextInt(12), y - 20 - r.nextInt(30)),
-          new Scalar(30, 60 + r.nextInt(60), 40, 0), -1, LINE_AA, 0);
+      opencv_imgproc.rectangle(
+          m,
+          new Point(x, y),
+          new Point(x + 6 + r.nextInt(12), y - 20 - r.nextInt(30)),
+          new Scalar(30, 60 + r.nextInt(60), 40, 0),
+          -1,
+          LINE_AA,
+          0);
     }
     opencv_imgproc.GaussianBlur(m, m, new Size(3, 3), 0.8);
     noise(m, r, 4);
@@ -128,11 +186,21 @@ public final class SampleImages {
     Point c = new Point(w / 2, h / 2);
     opencv_imgproc.circle(colour, c, h / 2 - 8, new Scalar(40, 90, 200, 0), -1, LINE_AA, 0);
     opencv_imgproc.circle(alpha, c, h / 2 - 8, new Scalar(255), -1, LINE_AA, 0);
-    opencv_imgproc.putText(colour, "ARCHIV", new Point(w / 2 - 58, h / 2 + 10), FONT_HERSHEY_SIMPLEX, 0.9,
-        new Scalar(250, 250, 250, 0), 2, LINE_AA, false);
+    opencv_imgproc.putText(
+        colour,
+        "ARCHIV",
+        new Point(w / 2 - 58, h / 2 + 10),
+        FONT_HERSHEY_SIMPLEX,
+        0.9,
+        new Scalar(250, 250, 250, 0),
+        2,
+        LINE_AA,
+        false);
     Mat bgra = new Mat(h, w, CV_8UC4);
-    opencv_core.merge(new org.bytedeco.opencv.opencv_core.MatVector(
-        channel(colour, 0), channel(colour, 1), channel(colour, 2), alpha), bgra);
+    opencv_core.merge(
+        new org.bytedeco.opencv.opencv_core.MatVector(
+            channel(colour, 0), channel(colour, 1), channel(colour, 2), alpha),
+        bgra);
     return bgra;
   }
 
@@ -145,7 +213,9 @@ public final class SampleImages {
   private static void noise(Mat m, Random r, double sigma) {
     opencv_core.theRNG().state(r.nextLong());
     Mat n = new Mat(m.size(), opencv_core.CV_16SC(m.channels()));
-    opencv_core.randn(n, new Mat(1, 1, opencv_core.CV_64F, new Scalar(0)),
+    opencv_core.randn(
+        n,
+        new Mat(1, 1, opencv_core.CV_64F, new Scalar(0)),
         new Mat(1, 1, opencv_core.CV_64F, new Scalar(sigma)));
     Mat f = new Mat();
     m.convertTo(f, n.type());

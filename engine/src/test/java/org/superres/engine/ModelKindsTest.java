@@ -11,10 +11,13 @@ import org.bytedeco.opencv.opencv_dnn_superres.DnnSuperResImpl;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.superres.testing.Images;
 import org.superres.testing.Fixtures;
+import org.superres.testing.Images;
 
-/** Every model kind loads and upsamples; untiled is DnnSuperResImpl itself; tiling costs under 50 dB nothing. */
+/**
+ * Every model kind loads and upsamples; untiled is DnnSuperResImpl itself; tiling costs under 50 dB
+ * nothing.
+ */
 class ModelKindsTest {
 
   static Stream<Arguments> models() {
@@ -29,15 +32,17 @@ class ModelKindsTest {
   static Path modelFile(String ref) {
     if (ref.startsWith("bundled:")) {
       Path p = Fixtures.repoRoot().resolve("models").resolve(ref.substring(8));
-      org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(p), "skipped: " + p + " not built yet");
+      org.junit.jupiter.api.Assumptions.assumeTrue(
+          Files.exists(p), "skipped: " + p + " not built yet");
       return p;
     }
     return Fixtures.thirdPartyModel(ref);
   }
 
   static SuperResNet load(String kind, int scale, Path file) {
-    ModelSpec spec = new ModelSpec(file.getFileName().toString(), ModelKind.parse(kind), scale,
-        ModelSpec.sha256Of(file));
+    ModelSpec spec =
+        new ModelSpec(
+            file.getFileName().toString(), ModelKind.parse(kind), scale, ModelSpec.sha256Of(file));
     return SuperResNet.load(spec, file, Device.CPU, Precision.FP32);
   }
 
@@ -55,7 +60,9 @@ class ModelKindsTest {
       plain.upsample(img, reference);
       assertEquals(97 * scale, ours.cols());
       assertEquals(61 * scale, ours.rows());
-      assertTrue(Images.identical(reference, ours), "untiled output differs from DnnSuperResImpl.upsample");
+      assertTrue(
+          Images.identical(reference, ours),
+          "untiled output differs from DnnSuperResImpl.upsample");
     }
   }
 

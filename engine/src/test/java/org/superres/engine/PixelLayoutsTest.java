@@ -18,10 +18,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.superres.samples.SampleImages;
-import org.superres.testing.Images;
 import org.superres.testing.Fixtures;
+import org.superres.testing.Images;
 
-/** Grey, BGRA and 16-bit inputs come out with the right size, channels and depth, through a real model. */
+/**
+ * Grey, BGRA and 16-bit inputs come out with the right size, channels and depth, through a real
+ * model.
+ */
 class PixelLayoutsTest {
   private static SuperResNet net;
   private static Enhancer enhancer;
@@ -59,8 +62,11 @@ class PixelLayoutsTest {
     MatVector planes = new MatVector();
     opencv_core.split(out, planes);
     Mat expectedAlpha = new Mat();
-    opencv_imgproc.resize(in.get(3), expectedAlpha, new Size(270, 180), 0, 0, opencv_imgproc.INTER_CUBIC);
-    assertTrue(Images.identical(expectedAlpha, planes.get(3)), "alpha is the bicubic upscale of the input alpha");
+    opencv_imgproc.resize(
+        in.get(3), expectedAlpha, new Size(270, 180), 0, 0, opencv_imgproc.INTER_CUBIC);
+    assertTrue(
+        Images.identical(expectedAlpha, planes.get(3)),
+        "alpha is the bicubic upscale of the input alpha");
     // transparent corners stay transparent, the opaque centre stays opaque
     assertEquals(0, planes.get(3).ptr(0, 0).get() & 0xff);
     assertEquals(255, planes.get(3).ptr(90, 135).get() & 0xff);
@@ -78,7 +84,8 @@ class PixelLayoutsTest {
     assertEquals(CV_16U, out.depth());
     assertEquals(3, out.channels());
     assertEquals(180, out.cols());
-    // values that are not multiples of 257 exist: the output was not computed in 8 bits and scaled up
+    // values that are not multiples of 257 exist: the output was not computed in 8 bits and scaled
+    // up
     UShortIndexer ix = out.createIndexer();
     int notMultiple = 0;
     for (int y = 0; y < 30; y++) {
@@ -86,7 +93,8 @@ class PixelLayoutsTest {
         if (ix.get(y, x, 0) % 257 != 0) notMultiple++;
       }
     }
-    assertTrue(notMultiple > 800, "16-bit output looks quantized to 8 bits: " + notMultiple + "/900");
+    assertTrue(
+        notMultiple > 800, "16-bit output looks quantized to 8 bits: " + notMultiple + "/900");
     // and it agrees with the 8-bit path on the coarse picture
     Mat out8 = enhancer.enhance(img8).image;
     Mat down = new Mat();

@@ -47,24 +47,28 @@ class PostProcessTest {
     // A high clip limit: a smooth gradient's narrow histogram is then stretched, not clipped back.
     PostProcess clahe = new PostProcess(1.0, 0, true, 40.0, 2);
     assertEquals("clahe(L, clip-limit=40, tile-grid=2x2)", clahe.description());
-    assertEquals("clahe(L, clip-limit=2.5, tile-grid=8x8); contrast=1.1, brightness=-5",
+    assertEquals(
+        "clahe(L, clip-limit=2.5, tile-grid=8x8); contrast=1.1, brightness=-5",
         new PostProcess(1.1, -5, true, 2.5, 8).description());
 
     Mat img8 = lowContrastGradient(false);
     Mat out8 = clahe.apply(img8);
     assertEquals(CV_8UC3, out8.type());
-    assertTrue(greyStdDev(out8) > 1.5 * greyStdDev(img8), "CLAHE should raise the contrast of 8-bit L");
+    assertTrue(
+        greyStdDev(out8) > 1.5 * greyStdDev(img8), "CLAHE should raise the contrast of 8-bit L");
 
     Mat img16 = lowContrastGradient(true);
     Mat out16 = clahe.apply(img16);
     assertEquals(CV_16UC3, out16.type(), "16-bit images stay 16-bit");
-    assertTrue(greyStdDev(out16) > 1.5 * greyStdDev(img16), "CLAHE should raise the contrast of 16-bit L");
+    assertTrue(
+        greyStdDev(out16) > 1.5 * greyStdDev(img16), "CLAHE should raise the contrast of 16-bit L");
 
     Mat grey16 = new Mat();
     opencv_imgproc.cvtColor(img16, grey16, opencv_imgproc.COLOR_BGR2GRAY);
     Mat outGrey16 = clahe.apply(grey16);
     assertEquals(opencv_core.CV_16UC1, outGrey16.type());
-    assertTrue(stdDev(outGrey16) > 1.5 * stdDev(grey16), "CLAHE should raise the contrast of 16-bit grey");
+    assertTrue(
+        stdDev(outGrey16) > 1.5 * stdDev(grey16), "CLAHE should raise the contrast of 16-bit grey");
   }
 
   @Test

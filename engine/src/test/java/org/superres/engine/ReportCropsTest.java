@@ -33,7 +33,8 @@ class ReportCropsTest {
         }
       }
     }
-    // A "model" that is itself a whole-image bicubic: the bicubic crop must then match the model crop.
+    // A "model" that is itself a whole-image bicubic: the bicubic crop must then match the model
+    // crop.
     Mat hr = new Mat();
     opencv_imgproc.resize(lr, hr, new Size(360, 270), 0, 0, opencv_imgproc.INTER_CUBIC);
 
@@ -43,15 +44,27 @@ class ReportCropsTest {
     assertEquals(160, r.crop.height());
     int cx = 92 * 3;
     int cy = 62 * 3;
-    assertTrue(r.crop.x() <= cx && cx < r.crop.x() + 160 && r.crop.y() <= cy && cy < r.crop.y() + 160,
-        "crop " + r.crop.x() + "," + r.crop.y() + " should contain the patch centre " + cx + "," + cy);
+    assertTrue(
+        r.crop.x() <= cx && cx < r.crop.x() + 160 && r.crop.y() <= cy && cy < r.crop.y() + 160,
+        "crop "
+            + r.crop.x()
+            + ","
+            + r.crop.y()
+            + " should contain the patch centre "
+            + cx
+            + ","
+            + cy);
 
     Mat model = decode(r.modelCropPng);
     Mat bicubic = decode(r.bicubicCropPng);
     assertEquals(160, model.cols());
     assertEquals(160, bicubic.rows());
-    assertTrue(meanAbsDiff(model, bicubic) < 1.0, "bicubic crop is misaligned: " + meanAbsDiff(model, bicubic));
-    assertTrue(meanAbsDiff(model, new Mat(hr, new Rect(0, 0, 160, 160))) > 5, "the crop should not be the corner");
+    assertTrue(
+        meanAbsDiff(model, bicubic) < 1.0,
+        "bicubic crop is misaligned: " + meanAbsDiff(model, bicubic));
+    assertTrue(
+        meanAbsDiff(model, new Mat(hr, new Rect(0, 0, 160, 160))) > 5,
+        "the crop should not be the corner");
 
     Mat thumb = decode(r.thumbnailJpeg);
     assertEquals(320, thumb.cols());
@@ -75,10 +88,15 @@ class ReportCropsTest {
     }
     Mat hr = new Mat();
     opencv_imgproc.resize(lr, hr, new Size(1200, 900), 0, 0, opencv_imgproc.INTER_NEAREST);
-    Rect crop = new ReportCrops(160, 320, 10_000).detailCrop(lr, hr, 3); // searched at 1/12 of the pixels
+    Rect crop =
+        new ReportCrops(160, 320, 10_000).detailCrop(lr, hr, 3); // searched at 1/12 of the pixels
     int cx = 320 * 3;
     int cy = 240 * 3;
-    assertTrue(crop.x() <= cx && cx < crop.x() + crop.width() && crop.y() <= cy && cy < crop.y() + crop.height(),
+    assertTrue(
+        crop.x() <= cx
+            && cx < crop.x() + crop.width()
+            && crop.y() <= cy
+            && cy < crop.y() + crop.height(),
         "crop " + crop.x() + "," + crop.y() + " should contain the patch centre " + cx + "," + cy);
     assertTrue(crop.x() + crop.width() <= 1200 && crop.y() + crop.height() <= 900);
   }

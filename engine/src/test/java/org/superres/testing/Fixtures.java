@@ -8,8 +8,8 @@ import java.nio.file.Paths;
 
 /**
  * Where tests find models and data. Every test runs on the repository alone, with the project's own
- * model; only tests about third-party model kinds or the evaluation datasets use ../shared (never part
- * of a user's clone), and they are skipped with a message saying so when it is absent.
+ * model; only tests about third-party model kinds or the evaluation datasets use ../shared (never
+ * part of a user's clone), and they are skipped with a message saying so when it is absent.
  */
 public final class Fixtures {
   /** The bundled model's catalog name; its file is {@link #ownModel()}. */
@@ -17,7 +17,10 @@ public final class Fixtures {
 
   private Fixtures() {}
 
-  /** The repository root: the nearest directory above the working directory with models/catalog.conf. */
+  /**
+   * The repository root: the nearest directory above the working directory with
+   * models/catalog.conf.
+   */
   public static Path repoRoot() {
     Path dir = Paths.get("").toAbsolutePath();
     while (dir != null && !Files.isRegularFile(dir.resolve("models/catalog.conf"))) {
@@ -44,12 +47,16 @@ public final class Fixtures {
     return repoRoot().resolve("../shared").normalize();
   }
 
-  /** A third-party OpenCV model from ../shared (e.g. "FSRCNN_x3.pb"); skips the test when absent. */
+  /**
+   * A third-party OpenCV model from ../shared (e.g. "FSRCNN_x3.pb"); skips the test when absent.
+   */
   public static Path thirdPartyModel(String file) {
     return shared("models/opencv-dnn-superres/" + file);
   }
 
-  /** An evaluation set from ../shared (e.g. "Set5", with HR/ and x3/); skips the test when absent. */
+  /**
+   * An evaluation set from ../shared (e.g. "Set5", with HR/ and x3/); skips the test when absent.
+   */
   public static Path evalSet(String name) {
     return shared("datasets/eval/" + name);
   }
@@ -59,7 +66,9 @@ public final class Fixtures {
     Path p = sharedDir().resolve(relative);
     assumeTrue(
         Files.exists(p),
-        "skipped: " + p + " is absent (../shared, with third-party models and evaluation datasets,"
+        "skipped: "
+            + p
+            + " is absent (../shared, with third-party models and evaluation datasets,"
             + " is not beside this checkout; only tests about those need it)");
     return p;
   }

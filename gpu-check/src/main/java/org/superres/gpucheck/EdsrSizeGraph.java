@@ -10,15 +10,17 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 
 /**
- * A network with the official EDSR x3's size (32 residual blocks of 256 filters) and random weights, for
- * measuring throughput and GPU memory without the 150 MB model file. It is written as a Darknet cfg plus
- * weights, the one OpenCV model format that needs no protobuf writer: plain text and raw floats.
+ * A network with the official EDSR x3's size (32 residual blocks of 256 filters) and random
+ * weights, for measuring throughput and GPU memory without the 150 MB model file. It is written as
+ * a Darknet cfg plus weights, the one OpenCV model format that needs no protobuf writer: plain text
+ * and raw floats.
  *
- * <p>Per LR pixel it does the same multiply-adds as EDSR x3: head conv 3->256; 32 blocks of {conv, ReLU,
- * conv, x0.1 (folded into the second conv's weights), + input}; conv 256->256; + head; conv 256->2304. Where
- * EDSR then shuffles 2304 channels to 256 at HR and convolves 3x3 to 3 colours (256*9*3 MACs per HR pixel =
- * 9 HR pixels per LR pixel), this graph convolves 1x1 from 2304 to 27 channels at LR (2304*27, the same
- * 62,208 MACs per LR pixel): 27 channels = the 3x3 HR pixels of 3 colours, in depth-to-space layout.
+ * <p>Per LR pixel it does the same multiply-adds as EDSR x3: head conv 3->256; 32 blocks of {conv,
+ * ReLU, conv, x0.1 (folded into the second conv's weights), + input}; conv 256->256; + head; conv
+ * 256->2304. Where EDSR then shuffles 2304 channels to 256 at HR and convolves 3x3 to 3 colours
+ * (256*9*3 MACs per HR pixel = 9 HR pixels per LR pixel), this graph convolves 1x1 from 2304 to 27
+ * channels at LR (2304*27, the same 62,208 MACs per LR pixel): 27 channels = the 3x3 HR pixels of 3
+ * colours, in depth-to-space layout.
  */
 public final class EdsrSizeGraph {
   public static final int BLOCKS = 32;
@@ -58,21 +60,28 @@ public final class EdsrSizeGraph {
       b.append("[shortcut]\nfrom=-3\nactivation=linear\n\n");
     }
     conv(b, feats, 3, "linear"); // layer 3*blocks+1
-    b.append("[shortcut]\nfrom=-").append(3 * blocks + 2).append("\nactivation=linear\n\n"); // + head
+    b.append("[shortcut]\nfrom=-")
+        .append(3 * blocks + 2)
+        .append("\nactivation=linear\n\n"); // + head
     conv(b, feats * scale * scale, 3, "linear");
     conv(b, 3 * scale * scale, 1, "linear");
     return b.toString();
   }
 
   private static void conv(StringBuilder b, int filters, int size, String activation) {
-    b.append("[convolutional]\nbatch_normalize=0\nfilters=").append(filters).append("\nsize=").append(size)
-        .append("\nstride=1\npad=1\nactivation=").append(activation).append("\n\n");
+    b.append("[convolutional]\nbatch_normalize=0\nfilters=")
+        .append(filters)
+        .append("\nsize=")
+        .append(size)
+        .append("\nstride=1\npad=1\nactivation=")
+        .append(activation)
+        .append("\n\n");
   }
 
   /**
-   * Writes {@code edsr-size.cfg} and {@code edsr-size.weights} into dir (kept: the same seed gives the same
-   * files, so a second check reuses them). Weights are He-uniform, the residual branch scaled by 0.1 as in
-   * EDSR, so activations stay in fp16 range through all blocks.
+   * Writes {@code edsr-size.cfg} and {@code edsr-size.weights} into dir (kept: the same seed gives
+   * the same files, so a second check reuses them). Weights are He-uniform, the residual branch
+   * scaled by 0.1 as in EDSR, so activations stay in fp16 range through all blocks.
    */
   public Path[] write(Path dir, long seed) {
     try {
@@ -110,8 +119,9 @@ public final class EdsrSizeGraph {
   }
 
   /** Darknet order per conv: biases[filters], then weights[filters][channels][size][size]. */
-  private static void convWeights(OutputStream out, SplittableRandom rnd, int in, int filters, int size,
-      double gain) throws IOException {
+  private static void convWeights(
+      OutputStream out, SplittableRandom rnd, int in, int filters, int size, double gain)
+      throws IOException {
     double limit = gain * Math.sqrt(6.0 / (in * size * size));
     ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
     long n = filters + (long) filters * in * size * size;

@@ -27,11 +27,11 @@ import org.superres.engine.SuperResNet;
 import org.superres.samples.SampleImages;
 
 /**
- * The operators' GPU check (submit/gpu-check.sh): which device this node's jar finds, which backend the job
- * would use, fp32 and fp16 throughput of the bundled model and of an EDSR-sized graph, how far fp16 and the
- * GPU are from fp32 on the CPU, and GPU memory per tile size, so that tiling.tile and executors can be sized.
- * Needs no Spark. Exit codes: 0 checked on a GPU; 3 no usable GPU (measured on the CPU, said so); 1 the
- * natives failed to load; 2 bad usage.
+ * The operators' GPU check (submit/gpu-check.sh): which device this node's jar finds, which backend
+ * the job would use, fp32 and fp16 throughput of the bundled model and of an EDSR-sized graph, how
+ * far fp16 and the GPU are from fp32 on the CPU, and GPU memory per tile size, so that tiling.tile
+ * and executors can be sized. Needs no Spark. Exit codes: 0 checked on a GPU; 3 no usable GPU
+ * (measured on the CPU, said so); 1 the natives failed to load; 2 bad usage.
  */
 public final class GpuCheck {
   static final int EXIT_NO_GPU = 3;
@@ -64,7 +64,9 @@ public final class GpuCheck {
 
   private int check() {
     boolean gpuBuild = DeviceSelector.isGpuBuild();
-    line("jar", gpuBuild ? "GPU build (OpenCV with CUDA 13 + cuDNN 9)" : "CPU build (OpenCV without CUDA)");
+    line(
+        "jar",
+        gpuBuild ? "GPU build (OpenCV with CUDA 13 + cuDNN 9)" : "CPU build (OpenCV without CUDA)");
     try {
       DeviceSelector.ensureNativesLoaded();
     } catch (EngineException e) {
@@ -92,15 +94,25 @@ public final class GpuCheck {
     if (count > 0) {
       for (int i = 0; i < count; i++) {
         DeviceInfo info = new DeviceInfo(i);
-        line("device found", String.format(Locale.ROOT, "cuda:%d %s, %.1f GiB, compute capability %d.%d", i,
-            info.name().getString(), info.totalMemory() / GIB, info.majorVersion(), info.minorVersion()));
+        line(
+            "device found",
+            String.format(
+                Locale.ROOT,
+                "cuda:%d %s, %.1f GiB, compute capability %d.%d",
+                i,
+                info.name().getString(),
+                info.totalMemory() / GIB,
+                info.majorVersion(),
+                info.minorVersion()));
       }
     } else {
       line("device found", "NO GPU: " + choice.reason);
     }
-    line("backend used", gpu != null
-        ? gpu + " (OpenCV DNN_BACKEND_CUDA: fp32 DNN_TARGET_CUDA, fp16 DNN_TARGET_CUDA_FP16)"
-        : "cpu (DNN_BACKEND_OPENCV); fp16 runs only on CUDA, so fp16 figures are not measured here");
+    line(
+        "backend used",
+        gpu != null
+            ? gpu + " (OpenCV DNN_BACKEND_CUDA: fp32 DNN_TARGET_CUDA, fp16 DNN_TARGET_CUDA_FP16)"
+            : "cpu (DNN_BACKEND_OPENCV); fp16 runs only on CUDA, so fp16 figures are not measured here");
     if (gpu != null) {
       line("device.backend=auto on this node", choice.reason);
     }
@@ -109,14 +121,22 @@ public final class GpuCheck {
     if (bundled != null) {
       measure(new SuperResBench(bundled, o.modelFile), gpu, o.modelTile, o.cpuModelTile);
     } else {
-      line("bundled model", "not measured: superres-edsr-x3.pb is not inside this jar; give --model PATH.pb");
+      line(
+          "bundled model",
+          "not measured: superres-edsr-x3.pb is not inside this jar; give --model PATH.pb");
     }
     if (!o.skipEdsr) {
       EdsrSizeGraph g = EdsrSizeGraph.official();
       Path[] files = g.write(o.work, 1);
-      String label = String.format(Locale.ROOT, "edsr-size graph (%d blocks x %d filters, x%d, random weights,"
-          + " %.1f million multiply-adds per input pixel)", EdsrSizeGraph.BLOCKS, EdsrSizeGraph.FEATS,
-          EdsrSizeGraph.SCALE, g.macsPerInputPixel() / 1e6);
+      String label =
+          String.format(
+              Locale.ROOT,
+              "edsr-size graph (%d blocks x %d filters, x%d, random weights,"
+                  + " %.1f million multiply-adds per input pixel)",
+              EdsrSizeGraph.BLOCKS,
+              EdsrSizeGraph.FEATS,
+              EdsrSizeGraph.SCALE,
+              g.macsPerInputPixel() / 1e6);
       measure(new DarknetBench(label, files[0], files[1]), gpu, o.edsrTile, o.cpuEdsrTile);
     }
     System.out.println();
@@ -139,7 +159,9 @@ public final class GpuCheck {
     try (Bench.Run cpu = b.open(Device.CPU, Precision.FP32)) {
       cpuOut = cpu.forward(cpuIn);
       double mps = throughput(cpu, cpuIn, o.cpuSeconds);
-      line("  cpu fp32 throughput", String.format(Locale.ROOT, "%.4f input MP/s (tile %dx%d)", mps, cpuTile, cpuTile));
+      line(
+          "  cpu fp32 throughput",
+          String.format(Locale.ROOT, "%.4f input MP/s (tile %dx%d)", mps, cpuTile, cpuTile));
       summary.add(String.format(Locale.ROOT, "%s: cpu fp32 %.4f MP/s", b.shortName(), mps));
     }
     if (gpu == null) {
@@ -156,8 +178,11 @@ public final class GpuCheck {
         float[] out = run.forward(in);
         double mps = throughput(run, in, o.gpuSeconds);
         String name = p.name().toLowerCase(Locale.ROOT);
-        line("  gpu " + name + " throughput", String.format(Locale.ROOT, "%.2f input MP/s (tile %dx%d)", mps, tile, tile));
-        summary.add(String.format(Locale.ROOT, "%s: %s %s %.2f MP/s", b.shortName(), gpu, name, mps));
+        line(
+            "  gpu " + name + " throughput",
+            String.format(Locale.ROOT, "%.2f input MP/s (tile %dx%d)", mps, tile, tile));
+        summary.add(
+            String.format(Locale.ROOT, "%s: %s %s %.2f MP/s", b.shortName(), gpu, name, mps));
         if (p == Precision.FP32) {
           fp32Out = out;
           float[] small = run.forward(cpuIn);
@@ -172,13 +197,19 @@ public final class GpuCheck {
     for (int t : o.memoryTiles) {
       StringBuilder s = new StringBuilder();
       for (Precision p : Precision.values()) {
-        s.append(p.name().toLowerCase(Locale.ROOT)).append(' ').append(memoryFor(b, gpu, p, t)).append("  ");
+        s.append(p.name().toLowerCase(Locale.ROOT))
+            .append(' ')
+            .append(memoryFor(b, gpu, p, t))
+            .append("  ");
       }
       line("  gpu memory, tile " + t + "x" + t, s.toString().trim());
     }
   }
 
-  /** Device memory in use after one forward on a fresh net (cudaMemGetInfo), minus what was in use before. */
+  /**
+   * Device memory in use after one forward on a fresh net (cudaMemGetInfo), minus what was in use
+   * before.
+   */
   private String memoryFor(Bench b, Device gpu, Precision p, int tile) {
     DeviceInfo info = new DeviceInfo(gpu.cudaIndex());
     long before = info.totalMemory() - info.freeMemory();
@@ -192,7 +223,10 @@ public final class GpuCheck {
     }
   }
 
-  /** Input megapixels per second over repeated forwards for about the given time (after one untimed pass). */
+  /**
+   * Input megapixels per second over repeated forwards for about the given time (after one untimed
+   * pass).
+   */
   private static double throughput(Bench.Run run, Mat in, double seconds) {
     long budget = (long) (seconds * 1e9);
     long t0 = System.nanoTime();
@@ -225,7 +259,8 @@ public final class GpuCheck {
 
   private ModelSpec bundledModel() {
     if (o.modelFile == null) {
-      try (InputStream in = GpuCheck.class.getResourceAsStream("/superres/models/superres-edsr-x3.pb")) {
+      try (InputStream in =
+          GpuCheck.class.getResourceAsStream("/superres/models/superres-edsr-x3.pb")) {
         if (in == null) {
           return null;
         }
@@ -244,7 +279,8 @@ public final class GpuCheck {
       scale = Integer.parseInt(m.group(1));
     }
     if (kind == null || scale == 0) {
-      throw new IllegalArgumentException("cannot tell the kind and scale of " + fileName + ": give --kind and --scale");
+      throw new IllegalArgumentException(
+          "cannot tell the kind and scale of " + fileName + ": give --kind and --scale");
     }
     return new ModelSpec(fileName, kind, scale, ModelSpec.sha256Of(o.modelFile));
   }
@@ -354,7 +390,10 @@ public final class GpuCheck {
       if (device.isCuda()) {
         opencv_core.setDevice(device.cudaIndex());
         net.setPreferableBackend(opencv_dnn.DNN_BACKEND_CUDA);
-        net.setPreferableTarget(precision == Precision.FP16 ? opencv_dnn.DNN_TARGET_CUDA_FP16 : opencv_dnn.DNN_TARGET_CUDA);
+        net.setPreferableTarget(
+            precision == Precision.FP16
+                ? opencv_dnn.DNN_TARGET_CUDA_FP16
+                : opencv_dnn.DNN_TARGET_CUDA);
       } else {
         net.setPreferableBackend(opencv_dnn.DNN_BACKEND_OPENCV);
         net.setPreferableTarget(opencv_dnn.DNN_TARGET_CPU);
@@ -362,8 +401,15 @@ public final class GpuCheck {
       return new Run() {
         @Override
         public float[] forward(Mat bgr8) {
-          net.setInput(opencv_dnn.blobFromImage(bgr8, 1.0, new org.bytedeco.opencv.opencv_core.Size(),
-              new org.bytedeco.opencv.opencv_core.Scalar(103.15, 111.56, 114.36, 0), false, false, opencv_core.CV_32F));
+          net.setInput(
+              opencv_dnn.blobFromImage(
+                  bgr8,
+                  1.0,
+                  new org.bytedeco.opencv.opencv_core.Size(),
+                  new org.bytedeco.opencv.opencv_core.Scalar(103.15, 111.56, 114.36, 0),
+                  false,
+                  false,
+                  opencv_core.CV_32F));
           return floats(net.forward());
         }
 
@@ -390,17 +436,19 @@ public final class GpuCheck {
 
   /** Command-line options of the check. */
   static final class Options {
-    static final String USAGE = String.join("\n",
-        "usage: gpu-check [--model FILE.pb [--kind edsr|espcn|fsrcnn|lapsrn] [--scale N]] [--gpu INDEX]",
-        "                 [--tile N] [--edsr-tile N] [--memory-tiles 64,128,256,512] [--seconds S]",
-        "                 [--work DIR] [--skip-edsr]",
-        "  --model         the model to measure (default: superres-edsr-x3.pb bundled in the jar)",
-        "  --gpu           CUDA device index, as Spark's GPU address (default 0)",
-        "  --tile          LR tile of the model's throughput run on the GPU (default 256)",
-        "  --edsr-tile     LR tile of the EDSR-size graph's throughput run on the GPU (default 128)",
-        "  --memory-tiles  tile sizes for the GPU memory table (default 64,128,256,512)",
-        "  --seconds       seconds per GPU throughput figure (default 3; CPU figures take one pass at least)",
-        "  --work DIR      where the EDSR-size graph (175 MB, reused) is written (default: $TMPDIR/superres-gpu-check)");
+    static final String USAGE =
+        String.join(
+            "\n",
+            "usage: gpu-check [--model FILE.pb [--kind edsr|espcn|fsrcnn|lapsrn] [--scale N]] [--gpu INDEX]",
+            "                 [--tile N] [--edsr-tile N] [--memory-tiles 64,128,256,512] [--seconds S]",
+            "                 [--work DIR] [--skip-edsr]",
+            "  --model         the model to measure (default: superres-edsr-x3.pb bundled in the jar)",
+            "  --gpu           CUDA device index, as Spark's GPU address (default 0)",
+            "  --tile          LR tile of the model's throughput run on the GPU (default 256)",
+            "  --edsr-tile     LR tile of the EDSR-size graph's throughput run on the GPU (default 128)",
+            "  --memory-tiles  tile sizes for the GPU memory table (default 64,128,256,512)",
+            "  --seconds       seconds per GPU throughput figure (default 3; CPU figures take one pass at least)",
+            "  --work DIR      where the EDSR-size graph (175 MB, reused) is written (default: $TMPDIR/superres-gpu-check)");
 
     boolean help;
     Path modelFile;
@@ -434,14 +482,30 @@ public final class GpuCheck {
         }
         String v = args[++i];
         switch (a) {
-          case "--model": o.modelFile = Paths.get(v); break;
-          case "--kind": o.kind = ModelKind.parse(v); break;
-          case "--scale": o.scale = positive(a, v); break;
-          case "--gpu": o.gpu = v; break;
-          case "--tile": o.modelTile = positive(a, v); break;
-          case "--edsr-tile": o.edsrTile = positive(a, v); break;
-          case "--seconds": o.gpuSeconds = Double.parseDouble(v); break;
-          case "--work": o.work = Paths.get(v); break;
+          case "--model":
+            o.modelFile = Paths.get(v);
+            break;
+          case "--kind":
+            o.kind = ModelKind.parse(v);
+            break;
+          case "--scale":
+            o.scale = positive(a, v);
+            break;
+          case "--gpu":
+            o.gpu = v;
+            break;
+          case "--tile":
+            o.modelTile = positive(a, v);
+            break;
+          case "--edsr-tile":
+            o.edsrTile = positive(a, v);
+            break;
+          case "--seconds":
+            o.gpuSeconds = Double.parseDouble(v);
+            break;
+          case "--work":
+            o.work = Paths.get(v);
+            break;
           case "--memory-tiles":
             String[] parts = v.split(",");
             o.memoryTiles = new int[parts.length];

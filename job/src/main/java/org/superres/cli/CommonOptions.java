@@ -7,7 +7,9 @@ import org.superres.config.ConfigLoader;
 import org.superres.config.JobSettings;
 import picocli.CommandLine.Option;
 
-/** The options every command takes: configuration (files and --set) and Spark (--master, --conf). */
+/**
+ * The options every command takes: configuration (files and --set) and Spark (--master, --conf).
+ */
 public final class CommonOptions {
   @Option(
       names = "--config",
@@ -35,8 +37,8 @@ public final class CommonOptions {
   List<String> conf = new ArrayList<>();
 
   /**
-   * The validated configuration. {@code shorthands} are the command's own options (--output, --model,
-   * ...) as --set lines: they come first, so they win over --set, as they always have.
+   * The validated configuration. {@code shorthands} are the command's own options (--output,
+   * --model, ...) as --set lines: they come first, so they win over --set, as they always have.
    */
   public JobSettings settings(List<String> shorthands) {
     List<String> all = new ArrayList<>(shorthands);

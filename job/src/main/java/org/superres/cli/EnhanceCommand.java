@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 /** {@code enhance}: the main job. Prints one line per run; the exit code says how it went. */
 @Command(
     name = "enhance",
-    description = "Upscale every listed input and write the outputs, the manifest and the run summary.")
+    description =
+        "Upscale every listed input and write the outputs, the manifest and the run summary.")
 final class EnhanceCommand implements Callable<Integer> {
   @Option(
       names = "--input",
@@ -26,7 +27,10 @@ final class EnhanceCommand implements Callable<Integer> {
       description = "a directory (listed recursively), glob or file; repeatable")
   List<String> inputs = new ArrayList<>();
 
-  @Option(names = "--output", paramLabel = "URI", description = "where outputs, manifest and runs go")
+  @Option(
+      names = "--output",
+      paramLabel = "URI",
+      description = "where outputs, manifest and runs go")
   String output;
 
   @Option(

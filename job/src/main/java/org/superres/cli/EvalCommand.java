@@ -19,9 +19,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code eval}: PSNR/SSIM of the model against MATLAB-bicubic on the dataset's HR images (the standard
- * SR protocol), as a table and as JSON. Runs the model through the same engine call as the job
- * (DnnSuperResImpl.upsample, untiled), on the CPU.
+ * {@code eval}: PSNR/SSIM of the model against MATLAB-bicubic on the dataset's HR images (the
+ * standard SR protocol), as a table and as JSON. Runs the model through the same engine call as the
+ * job (DnnSuperResImpl.upsample, untiled), on the CPU.
  */
 @Command(
     name = "eval",
@@ -46,7 +46,8 @@ final class EvalCommand implements Callable<Integer> {
       throw new ConfigError("--dataset " + dataset + ": no such directory");
     }
     JobSettings settings = common.settings(model.asSets());
-    ResolvedModel resolved = new ModelResolver(new Configuration(), ModelCatalog.load()).resolve(settings);
+    ResolvedModel resolved =
+        new ModelResolver(new Configuration(), ModelCatalog.load()).resolve(settings);
     Path file = Path.of(new org.apache.hadoop.fs.Path(resolved.uri).toUri().getPath());
     ModelSpec spec = resolved.spec;
     EvalReport report;

@@ -10,8 +10,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * {@code superres <command> [options]}. Exit codes: 0 all inputs ok or skipped; 2 bad usage or
- * configuration; 3 the run finished with failures over failures.max-ratio; 1 anything else. Errors print
- * one line saying what, which input or key, and what to do.
+ * configuration; 3 the run finished with failures over failures.max-ratio; 1 anything else. Errors
+ * print one line saying what, which input or key, and what to do.
  */
 public final class Main {
   public static final int EXIT_ERROR = 1;
@@ -37,8 +37,14 @@ public final class Main {
 
   private static int usageError(ParameterException e, String[] argv) {
     CommandLine command = e.getCommandLine();
-    command.getErr().println("superres: error: " + usageMessage(e) + " (see "
-        + command.getCommandSpec().qualifiedName() + " --help)");
+    command
+        .getErr()
+        .println(
+            "superres: error: "
+                + usageMessage(e)
+                + " (see "
+                + command.getCommandSpec().qualifiedName()
+                + " --help)");
     return EXIT_USAGE;
   }
 
@@ -50,8 +56,12 @@ public final class Main {
         return "unknown option " + first.replaceFirst("=.*", "") + " for '" + command + "'";
       }
       if (e.getCommandLine().getParent() == null) {
-        return "unknown command '" + first + "'"
-            + ("bench".equals(first) ? ": bench is a tool beside the job jar, run submit/bench" : "");
+        return "unknown command '"
+            + first
+            + "'"
+            + ("bench".equals(first)
+                ? ": bench is a tool beside the job jar, run submit/bench"
+                : "");
       }
       return "unexpected argument '" + first + "' for '" + command + "'";
     }
@@ -64,14 +74,17 @@ public final class Main {
       return EXIT_USAGE;
     }
     EngineException engine = engineCause(e);
-    err.println("superres: error: "
-        + (engine != null ? engine.kind() + ": " + Redaction.scrub(engine.getMessage()) : rootMessage(e)));
+    err.println(
+        "superres: error: "
+            + (engine != null
+                ? engine.kind() + ": " + Redaction.scrub(engine.getMessage())
+                : rootMessage(e)));
     return EXIT_ERROR;
   }
 
   /**
-   * An engine error that failed a task, and with it the job (an executor that cannot run the configured
-   * device): its own message says what to do, Spark's wrapping around it does not.
+   * An engine error that failed a task, and with it the job (an executor that cannot run the
+   * configured device): its own message says what to do, Spark's wrapping around it does not.
    */
   static EngineException engineCause(Throwable e) {
     for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
@@ -88,8 +101,10 @@ public final class Main {
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
     }
-    String msg = t.getMessage() == null ? t.getClass().getName()
-        : t.getClass().getSimpleName() + ": " + t.getMessage();
+    String msg =
+        t.getMessage() == null
+            ? t.getClass().getName()
+            : t.getClass().getSimpleName() + ": " + t.getMessage();
     return Redaction.scrub(msg.split("\n")[0]);
   }
 }

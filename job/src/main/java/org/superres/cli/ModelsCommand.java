@@ -26,13 +26,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code models list | verify | fetch NAME [--from MIRROR]}: the catalog and the local model directory
- * (model.dir, default ./models). A checksum mismatch is an error (exit 1) and a fetched file that fails
- * its checksum is deleted. {@code models} alone lists.
+ * {@code models list | verify | fetch NAME [--from MIRROR]}: the catalog and the local model
+ * directory (model.dir, default ./models). A checksum mismatch is an error (exit 1) and a fetched
+ * file that fails its checksum is deleted. {@code models} alone lists.
  */
-@Command(
-    name = "models",
-    description = "The model catalog: list, verify local files, fetch one.")
+@Command(name = "models", description = "The model catalog: list, verify local files, fetch one.")
 final class ModelsCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
@@ -41,7 +39,9 @@ final class ModelsCommand implements Callable<Integer> {
     return list(common);
   }
 
-  @Command(name = "list", description = "Catalog models and whether each is present, bundled or absent.")
+  @Command(
+      name = "list",
+      description = "Catalog models and whether each is present, bundled or absent.")
   int list(@Mixin CommonOptions options) {
     ModelCatalog catalog = ModelCatalog.load();
     Path dir = modelDir(options);
@@ -55,15 +55,21 @@ final class ModelsCommand implements Callable<Integer> {
     return 0;
   }
 
-  @Command(name = "verify", description = "Checks the sha256 of every catalog model in the model dir.")
+  @Command(
+      name = "verify",
+      description = "Checks the sha256 of every catalog model in the model dir.")
   int verify(@Mixin CommonOptions options) {
     return verify(ModelCatalog.load(), modelDir(options));
   }
 
   @Command(name = "fetch", description = "Downloads a catalog model (or copies it from a mirror).")
   int fetch(
-      @Parameters(paramLabel = "NAME", description = "a catalog name (see models list)") String name,
-      @Option(names = "--from", paramLabel = "DIR_OR_BUCKET", description = "a mirror instead of the URL")
+      @Parameters(paramLabel = "NAME", description = "a catalog name (see models list)")
+          String name,
+      @Option(
+              names = "--from",
+              paramLabel = "DIR_OR_BUCKET",
+              description = "a mirror instead of the URL")
           String from,
       @Mixin CommonOptions options)
       throws IOException, InterruptedException {
@@ -92,18 +98,21 @@ final class ModelsCommand implements Callable<Integer> {
         System.out.println("ok       " + e.name + "  " + f);
       } else {
         bad++;
-        System.out.println("MISMATCH " + e.name + "  " + f + "  sha256 " + actual + " expected " + e.sha256);
+        System.out.println(
+            "MISMATCH " + e.name + "  " + f + "  sha256 " + actual + " expected " + e.sha256);
       }
     }
     System.out.println(checked + " model file(s) checked in " + dir + ", " + bad + " mismatch(es)");
     if (bad > 0) {
-      System.err.println("superres: error: " + bad + " model file(s) fail their checksum: fetch them again");
+      System.err.println(
+          "superres: error: " + bad + " model file(s) fail their checksum: fetch them again");
       return 1;
     }
     return 0;
   }
 
-  private static int fetch(CatalogEntry e, Path dir, String from) throws IOException, InterruptedException {
+  private static int fetch(CatalogEntry e, Path dir, String from)
+      throws IOException, InterruptedException {
     Files.createDirectories(dir);
     Path target = dir.resolve(e.file);
     Path tmp = dir.resolve("." + e.file + ".part");
@@ -117,10 +126,15 @@ final class ModelsCommand implements Callable<Integer> {
       if (e.url == null) {
         throw new ConfigError("model " + e.name + " has no download URL; use --from MIRROR");
       }
-      HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-          .connectTimeout(Duration.ofSeconds(20)).build();
-      HttpResponse<Path> r = http.send(HttpRequest.newBuilder(URI.create(e.url)).build(),
-          HttpResponse.BodyHandlers.ofFile(tmp));
+      HttpClient http =
+          HttpClient.newBuilder()
+              .followRedirects(HttpClient.Redirect.NORMAL)
+              .connectTimeout(Duration.ofSeconds(20))
+              .build();
+      HttpResponse<Path> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(e.url)).build(),
+              HttpResponse.BodyHandlers.ofFile(tmp));
       if (r.statusCode() != 200) {
         Files.deleteIfExists(tmp);
         throw new IOException("GET " + e.url + " answered HTTP " + r.statusCode());
@@ -129,8 +143,16 @@ final class ModelsCommand implements Callable<Integer> {
     String actual = ModelSpec.sha256Of(tmp);
     if (!actual.equals(e.sha256)) {
       Files.deleteIfExists(tmp);
-      System.err.println("superres: error: " + e.name + " from " + (from != null ? from : e.url) + " has sha256 "
-          + actual + ", expected " + e.sha256 + "; the file was not kept");
+      System.err.println(
+          "superres: error: "
+              + e.name
+              + " from "
+              + (from != null ? from : e.url)
+              + " has sha256 "
+              + actual
+              + ", expected "
+              + e.sha256
+              + "; the file was not kept");
       return 1;
     }
     Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

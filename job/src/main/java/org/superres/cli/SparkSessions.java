@@ -8,13 +8,14 @@ import org.superres.config.ConfigError;
 
 /**
  * Builds the session the way spark-submit users expect: properties from superres.spark, then --conf
- * (which wins), then --master; without any master (not under spark-submit) it runs embedded, local[*].
+ * (which wins), then --master; without any master (not under spark-submit) it runs embedded,
+ * local[*].
  */
 public final class SparkSessions {
   private SparkSessions() {}
 
-  public static SparkSession create(String appName, String master, Map<String, String> configured,
-      List<String> confArgs) {
+  public static SparkSession create(
+      String appName, String master, Map<String, String> configured, List<String> confArgs) {
     SparkConf conf = new SparkConf();
     configured.forEach(conf::set);
     for (String kv : confArgs) {
@@ -35,7 +36,8 @@ public final class SparkSessions {
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
     // Progress lines come from executor heartbeats; the default 10 s would halve their resolution.
     conf.setIfMissing("spark.executor.heartbeatInterval", "3s");
-    // A command gets the session its options describe: getOrCreate would silently hand back a session left
+    // A command gets the session its options describe: getOrCreate would silently hand back a
+    // session left
     // in this JVM by an earlier command (tests, embedding code) with its master and settings.
     scala.Option<SparkSession> previous = SparkSession.getDefaultSession();
     if (previous.isDefined()) {

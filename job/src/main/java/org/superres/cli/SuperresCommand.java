@@ -6,19 +6,16 @@ import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** The top of the command line: {@code superres <command> [options]}; alone, it prints the usage. */
+/**
+ * The top of the command line: {@code superres <command> [options]}; alone, it prints the usage.
+ */
 @Command(
     name = "superres",
     synopsisHeading = "usage: ",
     mixinStandardHelpOptions = true,
     version = "superres 0.1.0-SNAPSHOT",
     description = "Super-resolution for image archives, on Spark.",
-    subcommands = {
-      EnhanceCommand.class,
-      EvalCommand.class,
-      ModelsCommand.class,
-      HelpCommand.class
-    },
+    subcommands = {EnhanceCommand.class, EvalCommand.class, ModelsCommand.class, HelpCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {
       "  0  all inputs ok or skipped",

@@ -12,8 +12,8 @@ import java.util.Map;
 
 /**
  * Builds the effective configuration in one fixed order (highest first): --set key=value,
- * -Dsuperres.key=value, --config FILE, conf/application.conf, reference.conf. Unknown keys are errors, so a
- * typo never silently falls back to a default.
+ * -Dsuperres.key=value, --config FILE, conf/application.conf, reference.conf. Unknown keys are
+ * errors, so a typo never silently falls back to a default.
  */
 public final class ConfigLoader {
   public static final String ROOT = "superres";
@@ -68,7 +68,10 @@ public final class ConfigLoader {
     return sys.hasPath(ROOT) ? sys.getConfig(ROOT).atPath(ROOT) : ConfigFactory.empty();
   }
 
-  /** "key=value" with key relative to superres; the value is HOCON for lists/objects, else a plain string. */
+  /**
+   * "key=value" with key relative to superres; the value is HOCON for lists/objects, else a plain
+   * string.
+   */
   static Config parseSet(String set) {
     int eq = set.indexOf('=');
     if (eq <= 0) {
@@ -81,7 +84,8 @@ public final class ConfigLoader {
       if (value.startsWith("[") || value.startsWith("{")) {
         return ConfigFactory.parseString(path + " = " + value);
       }
-      return ConfigFactory.empty().withValue(path, ConfigValueFactory.fromAnyRef(value, "--set " + key));
+      return ConfigFactory.empty()
+          .withValue(path, ConfigValueFactory.fromAnyRef(value, "--set " + key));
     } catch (ConfigException e) {
       throw new ConfigError("--set " + set + ": " + e.getMessage());
     }
@@ -90,7 +94,8 @@ public final class ConfigLoader {
   /** HOCON cannot hold "output" as both a string and an object: a plain string means output.uri. */
   private static Config normalizeOutput(Config c) {
     String key = ROOT + ".output";
-    if (c.hasPathOrNull(key) && c.getValue(key).valueType() == com.typesafe.config.ConfigValueType.STRING) {
+    if (c.hasPathOrNull(key)
+        && c.getValue(key).valueType() == com.typesafe.config.ConfigValueType.STRING) {
       String uri = c.getString(key);
       return c.withoutPath(key).withValue(key + ".uri", ConfigValueFactory.fromAnyRef(uri));
     }
@@ -107,8 +112,12 @@ public final class ConfigLoader {
         continue;
       }
       if (!reference.hasPathOrNull(path)) {
-        throw new ConfigError("unknown configuration key '" + path + "' (from " + e.getValue().origin().description()
-            + "); see reference.conf for the keys");
+        throw new ConfigError(
+            "unknown configuration key '"
+                + path
+                + "' (from "
+                + e.getValue().origin().description()
+                + "); see reference.conf for the keys");
       }
     }
   }

@@ -19,17 +19,25 @@ import org.superres.engine.ModelKind;
 import org.superres.engine.PostProcess;
 import org.superres.engine.Precision;
 
-/** The typed, validated view of the superres configuration. Every value is checked once, at start. */
+/**
+ * The typed, validated view of the superres configuration. Every value is checked once, at start.
+ */
 public final class JobSettings implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  public enum OutputMode { SKIP_EXISTING, OVERWRITE, FAIL_IF_EXISTS }
+  public enum OutputMode {
+    SKIP_EXISTING,
+    OVERWRITE,
+    FAIL_IF_EXISTS
+  }
 
   public final List<String> inputs;
   public final List<String> extensions;
   public final String outputUri;
+
   /** null = the input's own format. */
   public final ImageFormat outputFormat;
+
   public final int jpegQuality;
   public final OutputMode outputMode;
   public final boolean keepMetadata;
@@ -55,9 +63,12 @@ public final class JobSettings implements Serializable {
   public final int reportCrop;
   public final int reportThumbnail;
   public final PostProcess postProcess;
+
   /** incremental.since: null (every input), "last", or an ISO-8601 instant (normalized). */
   public final String since;
+
   public final Map<String, String> sparkProperties;
+
   /** The effective configuration as JSON, secrets redacted, for summary.json. */
   public final String renderedJson;
 
@@ -72,8 +83,11 @@ public final class JobSettings implements Serializable {
     outputUri = c.getIsNull("output.uri") ? null : c.getString("output.uri");
     outputFormat = parse(c, "output.format", ImageFormat::parseOutput);
     jpegQuality = intIn(c, "output.jpeg-quality", 1, 100);
-    outputMode = parse(c, "output.mode",
-        s -> OutputMode.valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_')));
+    outputMode =
+        parse(
+            c,
+            "output.mode",
+            s -> OutputMode.valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_')));
     keepMetadata = c.getBoolean("output.keep-metadata");
     modelName = c.getIsNull("model.name") ? null : c.getString("model.name");
     modelUri = c.getIsNull("model.uri") ? null : c.getString("model.uri");
@@ -86,14 +100,16 @@ public final class JobSettings implements Serializable {
     tile = intIn(c, "tiling.tile", 0, 1 << 16);
     overlap = intIn(c, "tiling.overlap", 0, 1024);
     if (tile > 0 && tile < 16) {
-      throw new ConfigError("superres.tiling.tile = " + tile + " is too small: use 0 (off) or >= 16");
+      throw new ConfigError(
+          "superres.tiling.tile = " + tile + " is too small: use 0 (off) or >= 16");
     }
     maxInputPixels = c.getLong("limits.max-input-pixels");
     maxInputBytes = c.getBytes("limits.max-input-bytes");
     limits = new ImageLimits(maxInputPixels, maxInputBytes);
     maxFailureRatio = c.getDouble("failures.max-ratio");
     if (maxFailureRatio < 0 || maxFailureRatio > 1) {
-      throw new ConfigError("superres.failures.max-ratio = " + maxFailureRatio + " must be within 0..1");
+      throw new ConfigError(
+          "superres.failures.max-ratio = " + maxFailureRatio + " must be within 0..1");
     }
     partitionTargetBytes = c.getBytes("partitions.target-bytes");
     partitionMaxFiles = intIn(c, "partitions.max-files", 1, 1 << 20);
@@ -103,7 +119,10 @@ public final class JobSettings implements Serializable {
     reportCrop = intIn(c, "report.crop", 16, 2048);
     reportThumbnail = intIn(c, "report.thumbnail", 16, 4096);
     postProcess = postProcess(c);
-    since = c.getIsNull("incremental.since") ? null : parse(c, "incremental.since", JobSettings::parseSince);
+    since =
+        c.getIsNull("incremental.since")
+            ? null
+            : parse(c, "incremental.since", JobSettings::parseSince);
     Map<String, String> props = new LinkedHashMap<>();
     for (Map.Entry<String, ConfigValue> e : c.getConfig("spark").entrySet()) {
       props.put(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped()));
@@ -122,15 +141,20 @@ public final class JobSettings implements Serializable {
 
   private static PostProcess postProcess(Config c) {
     try {
-      return new PostProcess(c.getDouble("postprocess.contrast"), c.getDouble("postprocess.brightness"),
-          c.getBoolean("postprocess.clahe.enabled"), c.getDouble("postprocess.clahe.clip-limit"),
+      return new PostProcess(
+          c.getDouble("postprocess.contrast"),
+          c.getDouble("postprocess.brightness"),
+          c.getBoolean("postprocess.clahe.enabled"),
+          c.getDouble("postprocess.clahe.clip-limit"),
           c.getInt("postprocess.clahe.tile-grid"));
     } catch (IllegalArgumentException e) {
       throw new ConfigError("superres.postprocess: " + e.getMessage());
     }
   }
 
-  /** "last", an ISO-8601 instant, or a date (midnight UTC); returned as "last" or an instant string. */
+  /**
+   * "last", an ISO-8601 instant, or a date (midnight UTC); returned as "last" or an instant string.
+   */
   static String parseSince(String s) {
     String t = s.trim();
     if (t.isEmpty() || t.equalsIgnoreCase("null") || t.equalsIgnoreCase("none")) {
@@ -143,7 +167,10 @@ public final class JobSettings implements Serializable {
       return java.time.Instant.parse(t).toString();
     } catch (java.time.format.DateTimeParseException e) {
       try {
-        return java.time.LocalDate.parse(t).atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toString();
+        return java.time.LocalDate.parse(t)
+            .atStartOfDay(java.time.ZoneOffset.UTC)
+            .toInstant()
+            .toString();
       } catch (java.time.format.DateTimeParseException e2) {
         throw new IllegalArgumentException(
             "expected last, an ISO-8601 time (2026-11-27T02:00:00Z) or a date (2026-11-27)");

@@ -22,8 +22,9 @@ import org.superres.model.ResolvedModel;
 import org.superres.report.RunReportWriter;
 
 /**
- * The enhance command on the driver: list, plan, ship the model, run the partitions, write the manifest
- * and summary, and decide the exit code. Each step is a small call; the work happens in EnhancePartition.
+ * The enhance command on the driver: list, plan, ship the model, run the partitions, write the
+ * manifest and summary, and decide the exit code. Each step is a small call; the work happens in
+ * EnhancePartition.
  */
 public final class EnhanceJob {
   private static final Logger LOG = LoggerFactory.getLogger(EnhanceJob.class);
@@ -33,7 +34,7 @@ public final class EnhanceJob {
 
   private final SparkSession spark;
   private final JobSettings settings;
-  private java.util.function.Consumer<List<InputFile>> afterPlanning = inputs -> { };
+  private java.util.function.Consumer<List<InputFile>> afterPlanning = inputs -> {};
 
   public EnhanceJob(SparkSession spark, JobSettings settings) {
     this.spark = spark;
@@ -41,8 +42,8 @@ public final class EnhanceJob {
   }
 
   /**
-   * Called on the driver once inputs are listed and planned, before any is read: lets tests change the
-   * world between listing and reading (an input deleted meanwhile) the way a live bucket does.
+   * Called on the driver once inputs are listed and planned, before any is read: lets tests change
+   * the world between listing and reading (an input deleted meanwhile) the way a live bucket does.
    */
   public EnhanceJob afterPlanning(java.util.function.Consumer<List<InputFile>> hook) {
     this.afterPlanning = hook;
@@ -72,7 +73,8 @@ public final class EnhanceJob {
       throw new ConfigError("no output: give --output URI (or superres.output.uri)");
     }
     try {
-      DeviceSelector.checkBuildSupports(settings.backend); // cuda on the CPU jar: stop before any executor
+      DeviceSelector.checkBuildSupports(
+          settings.backend); // cuda on the CPU jar: stop before any executor
     } catch (EngineException e) {
       throw new ConfigError(e.getMessage());
     }
@@ -84,7 +86,8 @@ public final class EnhanceJob {
     long t0 = System.nanoTime();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     Path outRoot = new Path(settings.outputUri);
-    OutputLayout layout = new OutputLayout(outRoot.getFileSystem(hadoop).makeQualified(outRoot).toString());
+    OutputLayout layout =
+        new OutputLayout(outRoot.getFileSystem(hadoop).makeQualified(outRoot).toString());
     String runId = RunId.next();
 
     ResolvedModel model = new ModelResolver(hadoop, ModelCatalog.load()).resolve(settings);
@@ -92,19 +95,30 @@ public final class EnhanceJob {
     IncrementalBaseline baseline = IncrementalBaseline.load(spark, layout, settings.since);
     RunPlanner planner = new RunPlanner(hadoop, settings, layout).withBaseline(baseline);
     planner.assignOutputs(inputs);
-    int sampled = settings.reportEnabled
-        ? ReportSampler.mark(inputs, settings.reportSamples, ReportSampler.assetsDir(layout, runId)) : 0;
+    int sampled =
+        settings.reportEnabled
+            ? ReportSampler.mark(
+                inputs, settings.reportSamples, ReportSampler.assetsDir(layout, runId))
+            : 0;
     afterPlanning.accept(inputs);
     List<List<InputFile>> bins =
         RunPlanner.partitions(inputs, settings.partitionTargetBytes, settings.partitionMaxFiles);
-    LOG.info("run {}: {} inputs in {} partitions, model {}, output {}", runId, inputs.size(), bins.size(),
-        model.spec, layout.root());
+    LOG.info(
+        "run {}: {} inputs in {} partitions, model {}, output {}",
+        runId,
+        inputs.size(),
+        bins.size(),
+        model.spec,
+        layout.root());
 
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     jsc.addFile(model.uri);
     EnhancePartition.RunCounters counters = new EnhancePartition.RunCounters(spark.sparkContext());
-    JavaRDD<ManifestRow> rows = jsc.parallelize(bins, Math.max(1, bins.size()))
-        .mapPartitions(new EnhancePartition(runId, settings, model.spec, model.fileName(), hadoop, counters));
+    JavaRDD<ManifestRow> rows =
+        jsc.parallelize(bins, Math.max(1, bins.size()))
+            .mapPartitions(
+                new EnhancePartition(
+                    runId, settings, model.spec, model.fileName(), hadoop, counters));
 
     ManifestWriter manifest = new ManifestWriter(spark, layout, runId);
     double processingSeconds;
@@ -132,10 +146,12 @@ public final class EnhanceJob {
     summary.fields.put("started_at", started.toString());
     summary.fields.put("finished_at", Instant.now().toString());
     summary.fields.put("wall_seconds", wall);
-    // Throughput over the processing action itself (listing and the summary's own queries excluded).
+    // Throughput over the processing action itself (listing and the summary's own queries
+    // excluded).
     summary.fields.put("processing_seconds", processingSeconds);
     summary.fields.put("throughput_images_per_second", summary.ok / processingSeconds);
-    summary.fields.put("throughput_input_megapixels_per_second",
+    summary.fields.put(
+        "throughput_input_megapixels_per_second",
         ((Number) summary.fields.get("ok_input_megapixels")).doubleValue() / processingSeconds);
     summary.fields.put("model", modelFields(model, counters));
     summary.fields.put("failure_ratio", summary.failureRatio());
@@ -147,17 +163,30 @@ public final class EnhanceJob {
     summary.fields.put("config", RunSummary.parseJson(settings.renderedJson));
     summary.write(layout.runDir(runId) + "/summary.json", hadoop);
     if (settings.reportEnabled) {
-      RunReportWriter.writeQuietly(manifest.read(), summary.fields, layout, runId, sampled,
-          settings.postProcess.description(), hadoop);
+      RunReportWriter.writeQuietly(
+          manifest.read(),
+          summary.fields,
+          layout,
+          runId,
+          sampled,
+          settings.postProcess.description(),
+          hadoop);
     }
 
-    LOG.info("run {} finished: {} ok, {} skipped, {} failed of {} in {} s; summary {}/summary.json", runId,
-        summary.ok, summary.skipped, summary.failed, summary.listed, String.format("%.1f", wall),
+    LOG.info(
+        "run {} finished: {} ok, {} skipped, {} failed of {} in {} s; summary {}/summary.json",
+        runId,
+        summary.ok,
+        summary.skipped,
+        summary.failed,
+        summary.listed,
+        String.format("%.1f", wall),
         layout.runDir(runId));
     return new Outcome(runId, layout.root(), summary, exit);
   }
 
-  private java.util.Map<String, Object> incrementalFields(IncrementalBaseline baseline, long unchanged) {
+  private java.util.Map<String, Object> incrementalFields(
+      IncrementalBaseline baseline, long unchanged) {
     java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
     m.put("since", settings.since);
     m.put("baseline_run", baseline == null ? null : baseline.baselineRunId);
@@ -165,8 +194,8 @@ public final class EnhanceJob {
     return m;
   }
 
-  private static java.util.Map<String, Object> modelFields(ResolvedModel model,
-      EnhancePartition.RunCounters counters) {
+  private static java.util.Map<String, Object> modelFields(
+      ResolvedModel model, EnhancePartition.RunCounters counters) {
     java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
     m.put("name", model.spec.name());
     m.put("kind", model.spec.kind().opencvName());

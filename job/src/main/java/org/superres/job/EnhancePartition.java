@@ -4,13 +4,13 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.SerializableConfiguration;
-import java.util.function.Supplier;
 import org.superres.config.JobSettings;
 import org.superres.engine.Device;
 import org.superres.engine.ModelCache;
@@ -18,11 +18,12 @@ import org.superres.engine.ModelSpec;
 import org.superres.engine.SuperResNet;
 
 /**
- * The executor loop of one partition: inputs in, manifest rows out, one at a time (lazily, so a partition
- * never holds more than one image). The model is fetched from the JVM-wide cache on the first input that
- * needs it; a partition of skipped inputs never loads it.
+ * The executor loop of one partition: inputs in, manifest rows out, one at a time (lazily, so a
+ * partition never holds more than one image). The model is fetched from the JVM-wide cache on the
+ * first input that needs it; a partition of skipped inputs never loads it.
  */
-public final class EnhancePartition implements FlatMapFunction<Iterator<List<InputFile>>, ManifestRow> {
+public final class EnhancePartition
+    implements FlatMapFunction<Iterator<List<InputFile>>, ManifestRow> {
   private static final long serialVersionUID = 1L;
 
   private final String runId;
@@ -32,8 +33,13 @@ public final class EnhancePartition implements FlatMapFunction<Iterator<List<Inp
   private final SerializableConfiguration hadoop;
   private final RunCounters counters;
 
-  public EnhancePartition(String runId, JobSettings settings, ModelSpec model, String shippedFileName,
-      Configuration hadoop, RunCounters counters) {
+  public EnhancePartition(
+      String runId,
+      JobSettings settings,
+      ModelSpec model,
+      String shippedFileName,
+      Configuration hadoop,
+      RunCounters counters) {
     this.runId = runId;
     this.settings = settings;
     this.model = model;
@@ -45,9 +51,15 @@ public final class EnhancePartition implements FlatMapFunction<Iterator<List<Inp
   @Override
   public Iterator<ManifestRow> call(Iterator<List<InputFile>> bins) {
     TaskContext task = TaskContext.get();
-    ImagePipeline.Origin origin = new ImagePipeline.Origin(runId, SparkEnv.get().executorId(), hostName(),
-        task.attemptNumber(), "t" + task.taskAttemptId());
-    // Before any image: a backend this executor cannot run fails the task here, with one clear error.
+    ImagePipeline.Origin origin =
+        new ImagePipeline.Origin(
+            runId,
+            SparkEnv.get().executorId(),
+            hostName(),
+            task.attemptNumber(),
+            "t" + task.taskAttemptId());
+    // Before any image: a backend this executor cannot run fails the task here, with one clear
+    // error.
     Device device = ExecutorModels.device(settings);
     NetOnce net = new NetOnce(device);
     ImagePipeline pipeline = new ImagePipeline(settings, model, net, hadoop.value());
@@ -72,8 +84,9 @@ public final class EnhancePartition implements FlatMapFunction<Iterator<List<Inp
   }
 
   /**
-   * The partition's network, fetched from the executor's cache on the first input that needs it. The load
-   * and warm-up times go to the run's counters once per load, by whichever task claims them.
+   * The partition's network, fetched from the executor's cache on the first input that needs it.
+   * The load and warm-up times go to the run's counters once per load, by whichever task claims
+   * them.
    */
   private final class NetOnce implements Supplier<SuperResNet> {
     private final Device device;
@@ -97,7 +110,9 @@ public final class EnhancePartition implements FlatMapFunction<Iterator<List<Inp
       return net;
     }
 
-    /** Loads now if needed; a failure is left for the pipeline, which reports it in the input's row. */
+    /**
+     * Loads now if needed; a failure is left for the pipeline, which reports it in the input's row.
+     */
     void preload() {
       try {
         get();

@@ -8,9 +8,9 @@ import org.apache.spark.SparkEnv;
 import org.apache.spark.SparkFiles;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
+import org.bytedeco.opencv.global.opencv_core;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.bytedeco.opencv.global.opencv_core;
 import org.superres.config.JobSettings;
 import org.superres.engine.Device;
 import org.superres.engine.DeviceSelector;
@@ -20,7 +20,8 @@ import org.superres.engine.ModelSpec;
 
 /**
  * Executor side of model distribution: the file shipped with SparkContext.addFile is found with
- * SparkFiles.get, checked against the spec's sha256, and loaded once per JVM and device (ModelCache).
+ * SparkFiles.get, checked against the spec's sha256, and loaded once per JVM and device
+ * (ModelCache).
  */
 public final class ExecutorModels {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorModels.class);
@@ -29,16 +30,18 @@ public final class ExecutorModels {
   private ExecutorModels() {}
 
   /**
-   * This task's device, checked before any image: loads the natives and applies device.backend to the GPU
-   * Spark assigned. Throws (failing the task, and after Spark's retries the job) when the executor cannot
-   * run the configured backend at all: that is one error for the run, not one per image.
+   * This task's device, checked before any image: loads the natives and applies device.backend to
+   * the GPU Spark assigned. Throws (failing the task, and after Spark's retries the job) when the
+   * executor cannot run the configured backend at all: that is one error for the run, not one per
+   * image.
    */
   public static Device device(JobSettings settings) {
     setThreadsOnce(settings.threads);
     return DeviceSelector.select(settings.backend, assignedGpu(TaskContext.get()));
   }
 
-  public static ModelCache.Loaded get(ModelSpec spec, String shippedFileName, JobSettings settings, Device device) {
+  public static ModelCache.Loaded get(
+      ModelSpec spec, String shippedFileName, JobSettings settings, Device device) {
     return ModelCache.get(spec, device, settings.precision, () -> localCopy(spec, shippedFileName));
   }
 
@@ -55,8 +58,17 @@ public final class ExecutorModels {
     LOG.info("superres: model {} from SparkFiles {}", spec.name(), file);
     String actual = ModelSpec.sha256Of(file);
     if (!actual.equals(spec.sha256())) {
-      throw new EngineException("model", "model file " + file + " has sha256 " + actual + ", expected "
-          + spec.sha256() + " (" + spec.name() + "): the shipped file changed during the run");
+      throw new EngineException(
+          "model",
+          "model file "
+              + file
+              + " has sha256 "
+              + actual
+              + ", expected "
+              + spec.sha256()
+              + " ("
+              + spec.name()
+              + "): the shipped file changed during the run");
     }
     return file;
   }
@@ -68,8 +80,12 @@ public final class ExecutorModels {
           DeviceSelector.ensureNativesLoaded();
           SparkEnv env = SparkEnv.get(); // null only outside Spark (the engine used on its own)
           SparkConf conf = env != null ? env.conf() : new SparkConf(false);
-          InferenceThreads.Choice choice = InferenceThreads.resolve(threads, conf.get("spark.master", ""),
-              conf.get("spark.executor.cores", null), Runtime.getRuntime().availableProcessors());
+          InferenceThreads.Choice choice =
+              InferenceThreads.resolve(
+                  threads,
+                  conf.get("spark.master", ""),
+                  conf.get("spark.executor.cores", null),
+                  Runtime.getRuntime().availableProcessors());
           opencv_core.setNumThreads(choice.threads);
           LOG.info("superres: OpenCV inference threads {}", choice);
           threadsSet = true;

@@ -23,8 +23,8 @@ import org.superres.engine.SuperResNet;
 import org.superres.engine.TiledUpscaler;
 
 /**
- * One input from bytes to written output: read, probe, decode, enhance, encode, write, each timed. Any
- * failure of one input becomes its manifest row; it never escapes to fail the task.
+ * One input from bytes to written output: read, probe, decode, enhance, encode, write, each timed.
+ * Any failure of one input becomes its manifest row; it never escapes to fail the task.
  */
 public final class ImagePipeline {
   private final JobSettings settings;
@@ -36,7 +36,8 @@ public final class ImagePipeline {
   private final Configuration hadoop;
   private final ReportAssetWriter reportAssets;
 
-  public ImagePipeline(JobSettings settings, ModelSpec model, Supplier<SuperResNet> net, Configuration hadoop) {
+  public ImagePipeline(
+      JobSettings settings, ModelSpec model, Supplier<SuperResNet> net, Configuration hadoop) {
     this.settings = settings;
     this.model = model;
     this.net = net;
@@ -105,7 +106,8 @@ public final class ImagePipeline {
 
   private void run(InputFile in, Origin origin, ManifestRow row) throws IOException {
     settings.limits.checkBytes(in.size);
-    // The model (and OpenCV's natives) load before the clock starts: their cost is the summary's, not an image's.
+    // The model (and OpenCV's natives) load before the clock starts: their cost is the summary's,
+    // not an image's.
     SuperResNet n = net.get();
     row.device = n.device().toString();
     long t = System.nanoTime();
@@ -132,19 +134,26 @@ public final class ImagePipeline {
     row.outputHeight = enhanced.rows();
 
     // Gallery crops are made while the pixels are here; written only once the output itself is.
-    ReportCrops.Result crops = in.reportAssets == null ? null
-        : reportAssets.make(in, img.pixels, enhanced, model.scale());
-    img.pixels.close(); // the input is not needed any more: free it before the largest allocation, encoding
+    ReportCrops.Result crops =
+        in.reportAssets == null ? null : reportAssets.make(in, img.pixels, enhanced, model.scale());
+    img.pixels.close(); // the input is not needed any more: free it before the largest allocation,
+    // encoding
     if (enhanced != up.image) {
       up.image.close();
     }
 
     ImageFormat format = outputFormat(in.outputUri);
-    java.nio.file.Path local = java.nio.file.Files.createTempFile("superres-", "." + format.extension());
+    java.nio.file.Path local =
+        java.nio.file.Files.createTempFile("superres-", "." + format.extension());
     try {
       t = System.nanoTime();
-      row.outputBytes = codec.encodeToFile(enhanced, format, settings.jpegQuality,
-          settings.keepMetadata ? img.metadata : ImageMetadata.NONE, local);
+      row.outputBytes =
+          codec.encodeToFile(
+              enhanced,
+              format,
+              settings.jpegQuality,
+              settings.keepMetadata ? img.metadata : ImageMetadata.NONE,
+              local);
       row.encodeMs = ms(t);
       enhanced.close();
 
@@ -171,9 +180,12 @@ public final class ImagePipeline {
     return bytes;
   }
 
-  /** The configured format, or for "same" the one the output's extension names (see OutputLayout). */
+  /**
+   * The configured format, or for "same" the one the output's extension names (see OutputLayout).
+   */
   private ImageFormat outputFormat(String outputUri) {
-    return settings.outputFormat != null ? settings.outputFormat
+    return settings.outputFormat != null
+        ? settings.outputFormat
         : ImageFormat.fromExtension(outputUri.substring(outputUri.lastIndexOf('.') + 1));
   }
 

@@ -21,21 +21,23 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * What an incremental run ({@code incremental.since}) compares the listing with. For "last": the inputs of
- * the newest run under {@code <output>/_runs} that succeeded (its summary.json exists with exit_code 0),
- * read from that run's manifest: an input is unchanged when that run saw the same URI with the same size
- * and modification time and did not fail on it. For an ISO time: an input is unchanged when it was not
- * modified after that time. Unchanged inputs whose output exists are skipped (with a note), so a nightly
- * run over a growing bucket costs in proportion to what is new; changed inputs are processed even when
- * an older output exists, since that output is stale.
+ * What an incremental run ({@code incremental.since}) compares the listing with. For "last": the
+ * inputs of the newest run under {@code <output>/_runs} that succeeded (its summary.json exists
+ * with exit_code 0), read from that run's manifest: an input is unchanged when that run saw the
+ * same URI with the same size and modification time and did not fail on it. For an ISO time: an
+ * input is unchanged when it was not modified after that time. Unchanged inputs whose output exists
+ * are skipped (with a note), so a nightly run over a growing bucket costs in proportion to what is
+ * new; changed inputs are processed even when an older output exists, since that output is stale.
  */
 public final class IncrementalBaseline {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The run compared with (since=last), or null. */
   public final String baselineRunId;
+
   /** The time compared with (since=ISO), or null. */
   public final Instant sinceTime;
+
   /** input_uri -> "bytes/mtime" as the baseline run saw it (ok or skipped rows only). */
   private final Map<String, String> seen;
 
@@ -47,7 +49,8 @@ public final class IncrementalBaseline {
 
   /**
    * @param since null (not incremental: returns null), "last", or an ISO-8601 instant
-   * @return null when the run is not incremental or no earlier run succeeded (everything is then new)
+   * @return null when the run is not incremental or no earlier run succeeded (everything is then
+   *     new)
    */
   public static IncrementalBaseline load(SparkSession spark, OutputLayout layout, String since)
       throws IOException {
@@ -63,9 +66,15 @@ public final class IncrementalBaseline {
       return null;
     }
     Map<String, String> seen = new HashMap<>();
-    Iterator<Row> rows = new ManifestWriter(spark, layout, runId).read()
-        .filter(col("status").isin(ManifestRow.OK, ManifestRow.SKIPPED).and(col("input_mtime").isNotNull()))
-        .select("input_uri", "input_bytes", "input_mtime").toLocalIterator();
+    Iterator<Row> rows =
+        new ManifestWriter(spark, layout, runId)
+            .read()
+            .filter(
+                col("status")
+                    .isin(ManifestRow.OK, ManifestRow.SKIPPED)
+                    .and(col("input_mtime").isNotNull()))
+            .select("input_uri", "input_bytes", "input_mtime")
+            .toLocalIterator();
     while (rows.hasNext()) {
       Row r = rows.next();
       seen.put(r.getString(0), key(r.isNullAt(1) ? -1 : r.getLong(1), r.getString(2)));
@@ -111,7 +120,8 @@ public final class IncrementalBaseline {
     if (sinceTime != null) {
       return in.modificationTime <= sinceTime.toEpochMilli();
     }
-    return key(in.size, Instant.ofEpochMilli(in.modificationTime).toString()).equals(seen.get(in.uri));
+    return key(in.size, Instant.ofEpochMilli(in.modificationTime).toString())
+        .equals(seen.get(in.uri));
   }
 
   /** Whether the baseline knew the input with other contents (its existing output is stale). */
@@ -124,7 +134,8 @@ public final class IncrementalBaseline {
 
   /** The manifest note of a skipped unchanged input. */
   public String reason() {
-    return sinceTime != null ? "not modified since " + sinceTime + " (incremental.since)"
+    return sinceTime != null
+        ? "not modified since " + sinceTime + " (incremental.since)"
         : "unchanged since run " + baselineRunId + " (incremental.since=last)";
   }
 

@@ -16,10 +16,10 @@ import org.apache.hadoop.fs.RemoteIterator;
 import org.superres.config.ConfigError;
 
 /**
- * Lists inputs through the Hadoop FileSystem API, so s3a://, hdfs://, gs:// and file:// behave the same:
- * a directory is listed recursively, a glob is expanded (matching directories are listed too), and only
- * files with an accepted extension are kept. Each file remembers its listing root, which fixes its output
- * path.
+ * Lists inputs through the Hadoop FileSystem API, so s3a://, hdfs://, gs:// and file:// behave the
+ * same: a directory is listed recursively, a glob is expanded (matching directories are listed
+ * too), and only files with an accepted extension are kept. Each file remembers its listing root,
+ * which fixes its output path.
  */
 public final class InputLister {
   private final Configuration hadoop;
@@ -58,7 +58,9 @@ public final class InputLister {
   static Path listingRoot(Path pattern, FileStatus[] matches) {
     String p = pattern.toUri().getPath();
     if (!hasGlob(p)) {
-      return matches.length == 1 && matches[0].isDirectory() ? matches[0].getPath() : matches[0].getPath().getParent();
+      return matches.length == 1 && matches[0].isDirectory()
+          ? matches[0].getPath()
+          : matches[0].getPath().getParent();
     }
     Path root = pattern;
     while (root != null && hasGlob(root.toUri().getPath())) {
@@ -71,14 +73,18 @@ public final class InputLister {
     return s.matches(".*[*?\\[{].*");
   }
 
-  private void add(Map<String, InputFile> byUri, Path root, FileStatus f) throws FileNotFoundException {
+  private void add(Map<String, InputFile> byUri, Path root, FileStatus f)
+      throws FileNotFoundException {
     if (!f.isFile() || !accepted(f.getPath().getName())) {
       return;
     }
     String uri = f.getPath().toString();
     String rootPath = root.toUri().getPath();
     String filePath = f.getPath().toUri().getPath();
-    String rel = filePath.startsWith(rootPath + "/") ? filePath.substring(rootPath.length() + 1) : f.getPath().getName();
+    String rel =
+        filePath.startsWith(rootPath + "/")
+            ? filePath.substring(rootPath.length() + 1)
+            : f.getPath().getName();
     byUri.putIfAbsent(uri, new InputFile(uri, rel, f.getLen(), f.getModificationTime()));
   }
 

@@ -3,6 +3,7 @@ package org.superres.job;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -11,7 +12,6 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -24,8 +24,9 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Writes the manifest. The Parquet write is the run's single action: it is what processes the images, so
- * they are processed once. Everything after (JSON Lines, summary) reads that Parquet back.
+ * Writes the manifest. The Parquet write is the run's single action: it is what processes the
+ * images, so they are processed once. Everything after (JSON Lines, summary) reads that Parquet
+ * back.
  */
 public final class ManifestWriter {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,10 +42,11 @@ public final class ManifestWriter {
   }
 
   /**
-   * Runs the job: every row lands in _manifest/run_id=RUN_ID/part-*.parquet, the layout partitionBy would
-   * give. The run writes into its own directory rather than appending to _manifest, so its commit's
-   * _temporary lives there too: a killed driver's leftovers cannot be folded into a later run's commit, and
-   * the cleanup of one run cannot delete another's pending files. Readers skip _-prefixed directories.
+   * Runs the job: every row lands in _manifest/run_id=RUN_ID/part-*.parquet, the layout partitionBy
+   * would give. The run writes into its own directory rather than appending to _manifest, so its
+   * commit's _temporary lives there too: a killed driver's leftovers cannot be folded into a later
+   * run's commit, and the cleanup of one run cannot delete another's pending files. Readers skip
+   * _-prefixed directories.
    */
   public void writeParquet(JavaRDD<ManifestRow> rows) {
     Dataset<Row> df = spark.createDataFrame(rows.map(ManifestRow::toRow), ManifestRow.SCHEMA);
@@ -53,11 +55,19 @@ public final class ManifestWriter {
 
   /** This run's rows, columns in the documented order. */
   public Dataset<Row> read() {
-    StructType withoutRunId = new StructType(Arrays.stream(ManifestRow.SCHEMA.fields())
-        .filter(f -> !f.name().equals("run_id")).toArray(StructField[]::new));
-    Dataset<Row> df = spark.read().schema(withoutRunId).parquet(layout.manifestPartition(runId))
-        .withColumn("run_id", lit(runId));
-    Column[] ordered = Arrays.stream(ManifestRow.SCHEMA.fieldNames()).map(c -> col(c)).toArray(Column[]::new);
+    StructType withoutRunId =
+        new StructType(
+            Arrays.stream(ManifestRow.SCHEMA.fields())
+                .filter(f -> !f.name().equals("run_id"))
+                .toArray(StructField[]::new));
+    Dataset<Row> df =
+        spark
+            .read()
+            .schema(withoutRunId)
+            .parquet(layout.manifestPartition(runId))
+            .withColumn("run_id", lit(runId));
+    Column[] ordered =
+        Arrays.stream(ManifestRow.SCHEMA.fieldNames()).map(c -> col(c)).toArray(Column[]::new);
     return df.select(ordered);
   }
 
@@ -65,9 +75,11 @@ public final class ManifestWriter {
   public void writeJsonLines(Dataset<Row> manifest) throws IOException {
     Path target = new Path(layout.runDir(runId), "manifest.jsonl");
     FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
-    try (BufferedWriter w = new BufferedWriter(new OutputStreamWriter(fs.create(target, true),
-        StandardCharsets.UTF_8))) {
-      // Serialised here rather than with Dataset.toJSON, which dropped null columns on executors even with
+    try (BufferedWriter w =
+        new BufferedWriter(
+            new OutputStreamWriter(fs.create(target, true), StandardCharsets.UTF_8))) {
+      // Serialised here rather than with Dataset.toJSON, which dropped null columns on executors
+      // even with
       // spark.sql.jsonGenerator.ignoreNullFields=false: every line must hold every column.
       String[] columns = manifest.schema().fieldNames();
       Iterator<Row> it = manifest.toLocalIterator();

@@ -6,10 +6,10 @@ import org.apache.hadoop.fs.Path;
 import org.superres.engine.ImageFormat;
 
 /**
- * Where everything of a run goes below --output: images at the input's path relative to its listing root
- * (extension replaced), the Parquet manifest under _manifest/run_id=RUN_ID/, and run files under
- * _runs/RUN_ID/. Output paths are built from the listed relative path only, which never holds "..", so
- * nothing can be written outside the output root.
+ * Where everything of a run goes below --output: images at the input's path relative to its listing
+ * root (extension replaced), the Parquet manifest under _manifest/run_id=RUN_ID/, and run files
+ * under _runs/RUN_ID/. Output paths are built from the listed relative path only, which never holds
+ * "..", so nothing can be written outside the output root.
  */
 public final class OutputLayout implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -28,11 +28,14 @@ public final class OutputLayout implements Serializable {
   public String imageUri(String relativePath, ImageFormat format) {
     int dot = relativePath.lastIndexOf('.');
     String stem = dot > 0 ? relativePath.substring(0, dot) : relativePath;
-    String ext = format != null ? format.extension() : sameFormatExtension(relativePath.substring(dot + 1));
+    String ext =
+        format != null ? format.extension() : sameFormatExtension(relativePath.substring(dot + 1));
     String uri = new Path(new Path(root), stem + "." + ext).toString();
     if (!uri.startsWith(root + "/")) {
-      // cannot happen for listed paths (see InputLister); kept so a future caller cannot write outside --output
-      throw new IllegalArgumentException("output of '" + relativePath + "' would be outside " + root);
+      // cannot happen for listed paths (see InputLister); kept so a future caller cannot write
+      // outside --output
+      throw new IllegalArgumentException(
+          "output of '" + relativePath + "' would be outside " + root);
     }
     return uri;
   }

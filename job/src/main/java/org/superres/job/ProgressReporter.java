@@ -17,9 +17,9 @@ import scala.Tuple4;
 import scala.collection.JavaConverters;
 
 /**
- * Prints "done/total, images/s, ETA" every few seconds. Running tasks report their image counter through
- * executor heartbeats (as the Spark UI's live accumulators do), finished tasks through their final value;
- * failed attempts are not counted, since their inputs are processed again.
+ * Prints "done/total, images/s, ETA" every few seconds. Running tasks report their image counter
+ * through executor heartbeats (as the Spark UI's live accumulators do), finished tasks through
+ * their final value; failed attempts are not counted, since their inputs are processed again.
  */
 public final class ProgressReporter extends SparkListener implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProgressReporter.class);
@@ -34,18 +34,20 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
   public ProgressReporter(LongAccumulator imagesDone, long total, int intervalSeconds) {
     this.accumulatorId = imagesDone.id();
     this.total = total;
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "superres-progress");
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "superres-progress");
+              t.setDaemon(true);
+              return t;
+            });
     timer.scheduleAtFixedRate(this::log, intervalSeconds, intervalSeconds, TimeUnit.SECONDS);
   }
 
   @Override
   public void onExecutorMetricsUpdate(SparkListenerExecutorMetricsUpdate update) {
-    for (Tuple4<Object, Object, Object, scala.collection.Seq<AccumulableInfo>> t
-        : JavaConverters.seqAsJavaList(update.accumUpdates())) {
+    for (Tuple4<Object, Object, Object, scala.collection.Seq<AccumulableInfo>> t :
+        JavaConverters.seqAsJavaList(update.accumUpdates())) {
       Long value = valueOf(t._4());
       if (value != null) {
         running.put((Long) t._1(), value);
@@ -86,12 +88,15 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
     double seconds = (System.nanoTime() - startNanos) / 1e9;
     double rate = done / Math.max(seconds, 1e-3);
     String eta = rate > 0 ? formatDuration((long) ((total - done) / rate)) : "unknown";
-    LOG.info(String.format("progress: %d/%d images (%.1f%%), %.2f images/s, ETA %s",
-        done, total, total == 0 ? 100.0 : 100.0 * done / total, rate, eta));
+    LOG.info(
+        String.format(
+            "progress: %d/%d images (%.1f%%), %.2f images/s, ETA %s",
+            done, total, total == 0 ? 100.0 : 100.0 * done / total, rate, eta));
   }
 
   static String formatDuration(long s) {
-    return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60)
+    return s >= 3600
+        ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60)
         : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
   }
 

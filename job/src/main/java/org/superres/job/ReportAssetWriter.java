@@ -10,9 +10,9 @@ import org.slf4j.LoggerFactory;
 import org.superres.engine.ReportCrops;
 
 /**
- * Executor side of the report's gallery: makes a sampled input's crops while its pixels are in memory and
- * writes them, with a small JSON sidecar, below the run's report-assets directory. The report is a view of
- * the run, so a problem here is logged and never fails the image.
+ * Executor side of the report's gallery: makes a sampled input's crops while its pixels are in
+ * memory and writes them, with a small JSON sidecar, below the run's report-assets directory. The
+ * report is a view of the run, so a problem here is logged and never fails the image.
  */
 public final class ReportAssetWriter {
   private static final Logger LOG = LoggerFactory.getLogger(ReportAssetWriter.class);
@@ -44,7 +44,9 @@ public final class ReportAssetWriter {
   /** Every file written for a sampled input: the prefix plus each of these. */
   static final String[] SUFFIXES = {MODEL_CROP, BICUBIC_CROP, THUMBNAIL, SIDECAR};
 
-  /** Writes the images, then the sidecar: the driver shows a sample only once its sidecar exists. */
+  /**
+   * Writes the images, then the sidecar: the driver shows a sample only once its sidecar exists.
+   */
   public void write(InputFile in, ReportCrops.Result r, int scale, String attemptTag) {
     String prefix = in.reportAssets;
     try {
@@ -72,7 +74,8 @@ public final class ReportAssetWriter {
       side.put("thumbnail", thumb);
       store.write(prefix + SIDECAR, JSON.writeValueAsBytes(side), attemptTag);
     } catch (IOException | RuntimeException e) {
-      LOG.warn("report: cannot write gallery assets of {} under {}: {}", in.uri, prefix, e.toString());
+      LOG.warn(
+          "report: cannot write gallery assets of {} under {}: {}", in.uri, prefix, e.toString());
     }
   }
 }

@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Chooses, on the driver, which inputs the run report's gallery shows: up to report.samples of those that
- * will be processed (not skipped, no plan error), spread evenly over the listing so that every part of an
- * archive is represented. Each gets the asset prefix its executor writes crops under.
+ * Chooses, on the driver, which inputs the run report's gallery shows: up to report.samples of
+ * those that will be processed (not skipped, no plan error), spread evenly over the listing so that
+ * every part of an archive is represented. Each gets the asset prefix its executor writes crops
+ * under.
  */
 public final class ReportSampler {
   private ReportSampler() {}

@@ -17,9 +17,9 @@ import org.superres.config.ConfigError;
 import org.superres.config.JobSettings;
 
 /**
- * Decides, on the driver, what each listed input becomes: its output path, whether it is skipped, and
- * which partition it joins. Existing outputs are found with one recursive listing of the output root, not
- * one request per input.
+ * Decides, on the driver, what each listed input becomes: its output path, whether it is skipped,
+ * and which partition it joins. Existing outputs are found with one recursive listing of the output
+ * root, not one request per input.
  */
 public final class RunPlanner {
   private final Configuration hadoop;
@@ -34,7 +34,10 @@ public final class RunPlanner {
     this.layout = layout;
   }
 
-  /** Makes the plan incremental: unchanged inputs are skipped, changed ones replace their stale outputs. */
+  /**
+   * Makes the plan incremental: unchanged inputs are skipped, changed ones replace their stale
+   * outputs.
+   */
   public RunPlanner withBaseline(IncrementalBaseline baseline) {
     this.baseline = baseline;
     return this;
@@ -58,8 +61,12 @@ public final class RunPlanner {
       }
       String first = claimedBy.putIfAbsent(in.outputUri, in.uri);
       if (first != null) {
-        in.planError = "output " + in.outputUri + " is already the output of " + first
-            + " (same path, different extension); rename one of them";
+        in.planError =
+            "output "
+                + in.outputUri
+                + " is already the output of "
+                + first
+                + " (same path, different extension); rename one of them";
         continue;
       }
       if (existing.contains(in.outputUri)) {
@@ -86,8 +93,11 @@ public final class RunPlanner {
       }
     }
     if (!clashes.isEmpty()) {
-      throw new ConfigError(clashes.size() + " output(s) already exist, e.g. " + clashes.get(0)
-          + " (output.mode=fail-if-exists); use skip-existing or overwrite, or another --output");
+      throw new ConfigError(
+          clashes.size()
+              + " output(s) already exist, e.g. "
+              + clashes.get(0)
+              + " (output.mode=fail-if-exists); use skip-existing or overwrite, or another --output");
     }
   }
 
@@ -101,7 +111,8 @@ public final class RunPlanner {
         LocatedFileStatus s = it.next();
         String below = s.getPath().toString().substring(layout.root().length());
         if (OutputStore.isTempName(s.getPath().getName()) && !below.contains("/_")) {
-          // a partial image of an attempt killed before its rename (driver or executor death): never an output
+          // a partial image of an attempt killed before its rename (driver or executor death):
+          // never an output
           fs.delete(s.getPath(), false);
           continue;
         }
@@ -110,23 +121,26 @@ public final class RunPlanner {
     } catch (FileNotFoundException e) {
       // a new output root
     }
-    return found; // both sides are qualified paths: the layout's root is qualified when the run starts
+    return found; // both sides are qualified paths: the layout's root is qualified when the run
+    // starts
   }
 
   /**
-   * Rows one partition may hold, counting inputs with no image work (skipped, unplannable). They still
-   * travel to an executor for their manifest row, but must not cost a task each: an incremental night over
-   * a million unchanged scans is a few hundred tasks, not fifteen thousand. About 0.5 KB serialised per
-   * input keeps a task well under Spark's large-task warning (1 MiB).
+   * Rows one partition may hold, counting inputs with no image work (skipped, unplannable). They
+   * still travel to an executor for their manifest row, but must not cost a task each: an
+   * incremental night over a million unchanged scans is a few hundred tasks, not fifteen thousand.
+   * About 0.5 KB serialised per input keeps a task well under Spark's large-task warning (1 MiB).
    */
   static final int MAX_ROWS_PER_PARTITION = 1000;
 
   /**
    * Groups inputs, in listing order, into partitions of about partitions.target-bytes and at most
-   * partitions.max-files inputs to process each, so one partition of large scans costs about as much as one
-   * of many small ones. Inputs without work count toward neither limit, only toward MAX_ROWS_PER_PARTITION.
+   * partitions.max-files inputs to process each, so one partition of large scans costs about as
+   * much as one of many small ones. Inputs without work count toward neither limit, only toward
+   * MAX_ROWS_PER_PARTITION.
    */
-  public static List<List<InputFile>> partitions(List<InputFile> inputs, long targetBytes, int maxFiles) {
+  public static List<List<InputFile>> partitions(
+      List<InputFile> inputs, long targetBytes, int maxFiles) {
     int maxRows = Math.max(maxFiles, MAX_ROWS_PER_PARTITION);
     List<List<InputFile>> parts = new ArrayList<>();
     List<InputFile> current = new ArrayList<>();

@@ -20,10 +20,16 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
-/** summary.json: totals, throughput, per-stage times and percentiles, errors by kind, model loads, config. */
+/**
+ * summary.json: totals, throughput, per-stage times and percentiles, errors by kind, model loads,
+ * config.
+ */
 public final class RunSummary {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-  private static final String[] STAGES = {"read_ms", "decode_ms", "infer_ms", "encode_ms", "write_ms", "total_ms"};
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final String[] STAGES = {
+    "read_ms", "decode_ms", "infer_ms", "encode_ms", "write_ms", "total_ms"
+  };
 
   public final Map<String, Object> fields = new LinkedHashMap<>();
   public long listed;
@@ -34,13 +40,16 @@ public final class RunSummary {
   /** Aggregates this run's manifest (read back from Parquet) with Spark. */
   public static RunSummary of(Dataset<Row> m) {
     RunSummary s = new RunSummary();
-    Row totals = m.agg(count(lit1()).as("n"),
-        sum(when(col("status").equalTo(ManifestRow.OK), 1).otherwise(0)),
-        sum(when(col("status").equalTo(ManifestRow.SKIPPED), 1).otherwise(0)),
-        sum(when(col("status").equalTo(ManifestRow.FAILED), 1).otherwise(0)),
-        sum(expr("cast(input_width as bigint) * input_height").multiply(
-            when(col("status").equalTo(ManifestRow.OK), 1).otherwise(0))))
-        .first();
+    Row totals =
+        m.agg(
+                count(lit1()).as("n"),
+                sum(when(col("status").equalTo(ManifestRow.OK), 1).otherwise(0)),
+                sum(when(col("status").equalTo(ManifestRow.SKIPPED), 1).otherwise(0)),
+                sum(when(col("status").equalTo(ManifestRow.FAILED), 1).otherwise(0)),
+                sum(
+                    expr("cast(input_width as bigint) * input_height")
+                        .multiply(when(col("status").equalTo(ManifestRow.OK), 1).otherwise(0))))
+            .first();
     s.listed = totals.getLong(0);
     s.ok = totals.isNullAt(1) ? 0 : totals.getLong(1);
     s.skipped = totals.isNullAt(2) ? 0 : totals.getLong(2);
@@ -61,8 +70,12 @@ public final class RunSummary {
       aggs.add(expr("percentile_approx(" + stage + ", array(0.5, 0.9, 0.95, 0.99))"));
       aggs.add(max(col(stage)));
     }
-    Row st0 = m.filter(col("status").equalTo(ManifestRow.OK))
-        .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new org.apache.spark.sql.Column[0])).first();
+    Row st0 =
+        m.filter(col("status").equalTo(ManifestRow.OK))
+            .agg(
+                aggs.get(0),
+                aggs.subList(1, aggs.size()).toArray(new org.apache.spark.sql.Column[0]))
+            .first();
     Map<String, Object> stages = new LinkedHashMap<>();
     for (int i = 0; i < STAGES.length; i++) {
       int k = 3 * i;
@@ -81,22 +94,36 @@ public final class RunSummary {
     s.fields.put("stages_ms", stages);
 
     Map<String, Object> errors = new LinkedHashMap<>();
-    for (Row r : m.filter(col("status").equalTo(ManifestRow.FAILED))
-        .groupBy(expr("substring_index(error, ':', 1)").as("kind")).count()
-        .orderBy(col("count").desc()).collectAsList()) {
+    for (Row r :
+        m.filter(col("status").equalTo(ManifestRow.FAILED))
+            .groupBy(expr("substring_index(error, ':', 1)").as("kind"))
+            .count()
+            .orderBy(col("count").desc())
+            .collectAsList()) {
       errors.put(r.getString(0), r.getLong(1));
     }
     s.fields.put("errors_by_kind", errors);
-    List<Row> examples = m.filter(col("status").equalTo(ManifestRow.FAILED)).select("input_uri", "error")
-        .limit(20).collectAsList();
-    s.fields.put("failed_examples", examples.stream().map(r -> {
-      Map<String, String> e = new LinkedHashMap<>();
-      e.put("input_uri", r.getString(0));
-      e.put("error", r.getString(1));
-      return e;
-    }).toArray());
-    s.fields.put("devices", m.filter(col("device").isNotNull()).select("device").distinct()
-        .collectAsList().stream().map(r -> r.getString(0)).toArray());
+    List<Row> examples =
+        m.filter(col("status").equalTo(ManifestRow.FAILED))
+            .select("input_uri", "error")
+            .limit(20)
+            .collectAsList();
+    s.fields.put(
+        "failed_examples",
+        examples.stream()
+            .map(
+                r -> {
+                  Map<String, String> e = new LinkedHashMap<>();
+                  e.put("input_uri", r.getString(0));
+                  e.put("error", r.getString(1));
+                  return e;
+                })
+            .toArray());
+    s.fields.put(
+        "devices",
+        m.filter(col("device").isNotNull()).select("device").distinct().collectAsList().stream()
+            .map(r -> r.getString(0))
+            .toArray());
     return s;
   }
 
@@ -107,7 +134,8 @@ public final class RunSummary {
   /** The most frequent error kinds with their counts, e.g. "not-an-image: 7, decode: 2". */
   @SuppressWarnings("unchecked")
   public String dominantErrors(int n) {
-    Map<String, Object> byKind = (Map<String, Object>) fields.getOrDefault("errors_by_kind", new LinkedHashMap<>());
+    Map<String, Object> byKind =
+        (Map<String, Object>) fields.getOrDefault("errors_by_kind", new LinkedHashMap<>());
     StringBuilder b = new StringBuilder();
     for (Map.Entry<String, Object> e : byKind.entrySet()) {
       if (n-- == 0) break;

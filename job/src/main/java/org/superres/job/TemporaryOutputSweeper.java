@@ -17,10 +17,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Removes what task attempts killed mid-write left behind: OutputStore writes an image to
- * ".NAME.tATTEMPT.tmp" beside its target on file systems with rename (HDFS, local), and a JVM killed
- * between create and rename never deletes it. Run on the driver after the job, over the directories this
- * run wrote to (one listing each), removing only temporaries of this run's outputs and report assets. Object stores have
- * no temporaries: an upload is visible whole or not at all.
+ * ".NAME.tATTEMPT.tmp" beside its target on file systems with rename (HDFS, local), and a JVM
+ * killed between create and rename never deletes it. Run on the driver after the job, over the
+ * directories this run wrote to (one listing each), removing only temporaries of this run's outputs
+ * and report assets. Object stores have no temporaries: an upload is visible whole or not at all.
  */
 public final class TemporaryOutputSweeper {
   private static final Logger LOG = LoggerFactory.getLogger(TemporaryOutputSweeper.class);
@@ -33,10 +33,14 @@ public final class TemporaryOutputSweeper {
   }
 
   private static void add(Map<String, Set<String>> namesByDir, Path target) {
-    namesByDir.computeIfAbsent(target.getParent().toString(), d -> new HashSet<>()).add(target.getName());
+    namesByDir
+        .computeIfAbsent(target.getParent().toString(), d -> new HashSet<>())
+        .add(target.getName());
   }
 
-  /** @return how many temporaries were removed */
+  /**
+   * @return how many temporaries were removed
+   */
   public int sweep(List<InputFile> inputs) throws IOException {
     Map<String, Set<String>> namesByDir = new HashMap<>();
     for (InputFile in : inputs) {
@@ -65,7 +69,9 @@ public final class TemporaryOutputSweeper {
       }
       for (FileStatus f : files) {
         String name = f.getPath().getName();
-        if (f.isFile() && name.startsWith(".") && ATTEMPT_SUFFIX.matcher(name).find()
+        if (f.isFile()
+            && name.startsWith(".")
+            && ATTEMPT_SUFFIX.matcher(name).find()
             && e.getValue().contains(ATTEMPT_SUFFIX.matcher(name.substring(1)).replaceFirst(""))
             && fs.delete(f.getPath(), false)) {
           LOG.info("removed {} left by a task attempt that died while writing it", f.getPath());

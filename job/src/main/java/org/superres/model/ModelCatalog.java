@@ -34,10 +34,18 @@ public final class ModelCatalog {
     ConfigObject models = c.getObject("models");
     for (String name : models.keySet()) {
       Config m = c.getConfig("models.\"" + name + "\"");
-      entries.put(name, new CatalogEntry(name, ModelKind.parse(m.getString("kind")), m.getInt("scale"),
-          m.getString("file"), m.getString("sha256"), m.getLong("bytes"),
-          m.hasPath("url") ? m.getString("url") : null, m.getString("license"),
-          m.hasPath("bundled") && m.getBoolean("bundled")));
+      entries.put(
+          name,
+          new CatalogEntry(
+              name,
+              ModelKind.parse(m.getString("kind")),
+              m.getInt("scale"),
+              m.getString("file"),
+              m.getString("sha256"),
+              m.getLong("bytes"),
+              m.hasPath("url") ? m.getString("url") : null,
+              m.getString("license"),
+              m.hasPath("bundled") && m.getBoolean("bundled")));
     }
     return new ModelCatalog(entries);
   }
@@ -49,8 +57,12 @@ public final class ModelCatalog {
   public CatalogEntry get(String name) {
     CatalogEntry e = entries.get(name);
     if (e == null) {
-      throw new ConfigError("unknown model '" + name + "': not in the catalog (" + String.join(", ", entries.keySet())
-          + "); give a file with --model URI or model.uri");
+      throw new ConfigError(
+          "unknown model '"
+              + name
+              + "': not in the catalog ("
+              + String.join(", ", entries.keySet())
+              + "); give a file with --model URI or model.uri");
     }
     return e;
   }

@@ -17,8 +17,8 @@ import org.superres.engine.ModelSpec;
 
 /**
  * Finds the model file on the driver and fixes its identity (sha256), before any executor starts:
- * model.uri if given, else the catalog name looked up in model.dir, ./models, and last the jar's bundled
- * copy. A checksum that differs from the catalog's is an error, never a warning.
+ * model.uri if given, else the catalog name looked up in model.dir, ./models, and last the jar's
+ * bundled copy. A checksum that differs from the catalog's is an error, never a warning.
  */
 public final class ModelResolver {
   private static final Pattern SCALE_IN_NAME = Pattern.compile("(?i)[_-]x(\\d)(?:\\D|$)");
@@ -42,9 +42,18 @@ public final class ModelResolver {
     String uri = locate(e, s.modelDir);
     String actual = sha256(uri);
     if (!actual.equals(e.sha256)) {
-      throw new ConfigError("model file " + uri + " has sha256 " + actual + " but the catalog says " + e.sha256
-          + " for " + e.name + ": the file is damaged or a different model; fetch it again (models fetch "
-          + e.name + ")");
+      throw new ConfigError(
+          "model file "
+              + uri
+              + " has sha256 "
+              + actual
+              + " but the catalog says "
+              + e.sha256
+              + " for "
+              + e.name
+              + ": the file is damaged or a different model; fetch it again (models fetch "
+              + e.name
+              + ")");
     }
     return new ResolvedModel(new ModelSpec(e.name, e.kind, e.scale, actual), uri);
   }
@@ -56,13 +65,15 @@ public final class ModelResolver {
     String name = uri.substring(uri.lastIndexOf('/') + 1);
     ModelKind k = kind != null ? kind : ModelKind.fromFileName(name);
     if (k == null) {
-      throw new ConfigError("model " + uri + ": cannot tell its kind from the name; set model.kind");
+      throw new ConfigError(
+          "model " + uri + ": cannot tell its kind from the name; set model.kind");
     }
     int sc = scale;
     if (sc == 0) {
       Matcher m = SCALE_IN_NAME.matcher(name);
       if (!m.find()) {
-        throw new ConfigError("model " + uri + ": cannot tell its scale from the name; set model.scale or --scale");
+        throw new ConfigError(
+            "model " + uri + ": cannot tell its scale from the name; set model.scale or --scale");
       }
       sc = Integer.parseInt(m.group(1));
     }
@@ -84,16 +95,27 @@ public final class ModelResolver {
     if (e.bundled) {
       return extractBundled(e).toUri().toString();
     }
-    throw new ConfigError("model " + e.name + " (" + e.file + ") is not present in "
-        + (modelDir != null ? modelDir + " or " : "") + "./models: run `submit/superres models fetch " + e.name
-        + "` (or copy it there), or set model.dir to a directory that holds it");
+    throw new ConfigError(
+        "model "
+            + e.name
+            + " ("
+            + e.file
+            + ") is not present in "
+            + (modelDir != null ? modelDir + " or " : "")
+            + "./models: run `submit/superres models fetch "
+            + e.name
+            + "` (or copy it there), or set model.dir to a directory that holds it");
   }
 
-  /** The project's own model travels inside the jar; Spark ships files, so it is copied out once. */
+  /**
+   * The project's own model travels inside the jar; Spark ships files, so it is copied out once.
+   */
   static Path extractBundled(CatalogEntry e) throws IOException {
-    try (InputStream in = ModelResolver.class.getClassLoader().getResourceAsStream("superres/models/" + e.file)) {
+    try (InputStream in =
+        ModelResolver.class.getClassLoader().getResourceAsStream("superres/models/" + e.file)) {
       if (in == null) {
-        throw new FileNotFoundException("bundled model superres/models/" + e.file + " is missing from the jar");
+        throw new FileNotFoundException(
+            "bundled model superres/models/" + e.file + " is missing from the jar");
       }
       Path dir = Files.createTempDirectory("superres-model");
       Path out = dir.resolve(e.file);

@@ -2,7 +2,10 @@ package org.superres.model;
 
 import org.superres.engine.ModelSpec;
 
-/** A model ready to ship: its spec (with the verified sha256) and a URI SparkContext.addFile accepts. */
+/**
+ * A model ready to ship: its spec (with the verified sha256) and a URI SparkContext.addFile
+ * accepts.
+ */
 public final class ResolvedModel {
   public final ModelSpec spec;
   public final String uri;

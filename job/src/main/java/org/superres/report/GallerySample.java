@@ -1,6 +1,9 @@
 package org.superres.report;
 
-/** One gallery entry: the executor's crops (as data URIs), where the crop lies, and the input's manifest figures. */
+/**
+ * One gallery entry: the executor's crops (as data URIs), where the crop lies, and the input's
+ * manifest figures.
+ */
 public final class GallerySample {
   public String inputUri;
   public String relativePath;
@@ -17,8 +20,10 @@ public final class GallerySample {
   public String modelCrop;
   public String bicubicCrop;
   public String thumbnail;
+
   /** From the manifest; null when the row is not found. */
   public Integer inputWidth;
+
   public Integer inputHeight;
   public Long inferMs;
   public Long totalMs;

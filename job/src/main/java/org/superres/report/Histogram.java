@@ -16,8 +16,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Equal-width bins of a manifest figure. Spark counts them for several figures at once in two aggregations
- * (ranges, then bins), so a report over millions of rows never brings the rows themselves to the driver.
+ * Equal-width bins of a manifest figure. Spark counts them for several figures at once in two
+ * aggregations (ranges, then bins), so a report over millions of rows never brings the rows
+ * themselves to the driver.
  */
 public final class Histogram {
   public final double low;
@@ -42,7 +43,10 @@ public final class Histogram {
     return (high - low) / counts.length;
   }
 
-  /** One histogram per value (rows where it is null are left out); no bins for a value that is always null. */
+  /**
+   * One histogram per value (rows where it is null are left out); no bins for a value that is
+   * always null.
+   */
   public static Histogram[] of(Dataset<Row> rows, int bins, Column... values) {
     List<Column> ranges = new ArrayList<>();
     for (Column v : values) {
@@ -51,7 +55,8 @@ public final class Histogram {
       ranges.add(max(d));
       ranges.add(count(d));
     }
-    Row r = rows.agg(ranges.get(0), ranges.subList(1, ranges.size()).toArray(new Column[0])).first();
+    Row r =
+        rows.agg(ranges.get(0), ranges.subList(1, ranges.size()).toArray(new Column[0])).first();
     Histogram[] result = new Histogram[values.length];
     List<Column> binCounts = new ArrayList<>();
     double[] lo = new double[values.length];
@@ -71,7 +76,8 @@ public final class Histogram {
       }
       result[i] = new Histogram(lo[i], hi, new long[bins]);
       width[i] = (hi - lo[i]) / bins;
-      Column bin = least(floor(values[i].cast("double").minus(lo[i]).divide(width[i])), lit(bins - 1));
+      Column bin =
+          least(floor(values[i].cast("double").minus(lo[i]).divide(width[i])), lit(bins - 1));
       for (int b = 0; b < bins; b++) {
         binCounts.add(sum(when(bin.equalTo(b), 1L).otherwise(0L)).as("h" + i + "_" + b));
       }
@@ -79,7 +85,9 @@ public final class Histogram {
     if (binCounts.isEmpty()) {
       return result;
     }
-    Row c = rows.agg(binCounts.get(0), binCounts.subList(1, binCounts.size()).toArray(new Column[0])).first();
+    Row c =
+        rows.agg(binCounts.get(0), binCounts.subList(1, binCounts.size()).toArray(new Column[0]))
+            .first();
     for (int i = 0; i < values.length; i++) {
       if (width[i] > 0) {
         for (int b = 0; b < bins; b++) {

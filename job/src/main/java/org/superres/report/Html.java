@@ -1,6 +1,9 @@
 package org.superres.report;
 
-/** HTML text escaping: every string that comes from an input (file names, errors) passes through here. */
+/**
+ * HTML text escaping: every string that comes from an input (file names, errors) passes through
+ * here.
+ */
 public final class Html {
   private Html() {}
 
@@ -14,12 +17,23 @@ public final class Html {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       switch (c) {
-        case '&': b.append("&amp;"); break;
-        case '<': b.append("&lt;"); break;
-        case '>': b.append("&gt;"); break;
-        case '"': b.append("&quot;"); break;
-        case '\'': b.append("&#39;"); break;
-        default: b.append(c);
+        case '&':
+          b.append("&amp;");
+          break;
+        case '<':
+          b.append("&lt;");
+          break;
+        case '>':
+          b.append("&gt;");
+          break;
+        case '"':
+          b.append("&quot;");
+          break;
+        case '\'':
+          b.append("&#39;");
+          break;
+        default:
+          b.append(c);
       }
     }
     return b.toString();

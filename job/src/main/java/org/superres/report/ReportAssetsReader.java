@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 import org.superres.job.ReportAssetWriter;
 
 /**
- * Reads the gallery assets the executors wrote (a JSON sidecar and three small images per sample) and turns
- * the images into data URIs, so the page carries them inline and opens anywhere without its directory.
+ * Reads the gallery assets the executors wrote (a JSON sidecar and three small images per sample)
+ * and turns the images into data URIs, so the page carries them inline and opens anywhere without
+ * its directory.
  */
 public final class ReportAssetsReader {
   private static final Logger LOG = LoggerFactory.getLogger(ReportAssetsReader.class);
@@ -39,8 +40,10 @@ public final class ReportAssetsReader {
     FileSystem fs = dir.getFileSystem(hadoop);
     FileStatus[] listed;
     try {
-      listed = fs.listStatus(dir, p -> p.getName().endsWith(ReportAssetWriter.SIDECAR)
-          && !p.getName().startsWith("."));
+      listed =
+          fs.listStatus(
+              dir,
+              p -> p.getName().endsWith(ReportAssetWriter.SIDECAR) && !p.getName().startsWith("."));
     } catch (FileNotFoundException e) {
       return new ArrayList<>(); // nothing sampled, or every sample failed
     }
@@ -48,14 +51,16 @@ public final class ReportAssetsReader {
     List<GallerySample> samples = new ArrayList<>();
     for (FileStatus st : listed) {
       String name = st.getPath().getName();
-      Path prefix = new Path(dir, name.substring(0, name.length() - ReportAssetWriter.SIDECAR.length()));
+      Path prefix =
+          new Path(dir, name.substring(0, name.length() - ReportAssetWriter.SIDECAR.length()));
       try {
         samples.add(sample(fs, st.getPath(), prefix.toString()));
       } catch (IOException | RuntimeException e) {
         LOG.warn("report: skipping gallery sample {}: {}", st.getPath(), e.toString());
       }
     }
-    samples.sort(Comparator.comparing((GallerySample s) -> s.relativePath).thenComparing(s -> s.inputUri));
+    samples.sort(
+        Comparator.comparing((GallerySample s) -> s.relativePath).thenComparing(s -> s.inputUri));
     return samples;
   }
 
@@ -81,7 +86,10 @@ public final class ReportAssetsReader {
   }
 
   private static String dataUri(FileSystem fs, String uri, String mime) throws IOException {
-    return "data:" + mime + ";base64," + Base64.getEncoder().encodeToString(bytes(fs, new Path(uri)));
+    return "data:"
+        + mime
+        + ";base64,"
+        + Base64.getEncoder().encodeToString(bytes(fs, new Path(uri)));
   }
 
   private static byte[] bytes(FileSystem fs, Path p) throws IOException {

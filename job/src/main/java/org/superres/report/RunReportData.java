@@ -14,31 +14,44 @@ import org.apache.spark.sql.Row;
 import org.superres.job.ManifestRow;
 
 /**
- * Everything the page shows, gathered on the driver: the summary's figures, a bounded list of failures,
- * histograms and the gallery. Spark does the counting; only bounded results reach the driver.
+ * Everything the page shows, gathered on the driver: the summary's figures, a bounded list of
+ * failures, histograms and the gallery. Spark does the counting; only bounded results reach the
+ * driver.
  */
 public final class RunReportData {
   /** Failures listed by name; the manifest holds them all. */
   public static final int MAX_FAILURES_LISTED = 500;
+
   static final int HISTOGRAM_BINS = 16;
 
   public String runId;
   public String outputRoot;
   public String runDir;
   public Map<String, Object> summary = new HashMap<>();
+
   /** input_uri, error; at most MAX_FAILURES_LISTED. */
   public List<String[]> failures = new ArrayList<>();
+
   public long failuresTotal;
   public Histogram inputMegapixels;
   public Histogram imageMillis;
   public List<GallerySample> samples = new ArrayList<>();
   public int samplesRequested;
+
   /** The run's post-processing, as its ok rows' manifest column postprocess says; null when off. */
   public String postprocess;
 
-  public static RunReportData collect(Dataset<Row> manifest, Map<String, Object> summary, String runId,
-      String outputRoot, String runDir, String assetsDir, int samplesRequested, String postprocess,
-      Configuration hadoop) throws IOException {
+  public static RunReportData collect(
+      Dataset<Row> manifest,
+      Map<String, Object> summary,
+      String runId,
+      String outputRoot,
+      String runDir,
+      String assetsDir,
+      int samplesRequested,
+      String postprocess,
+      Configuration hadoop)
+      throws IOException {
     RunReportData d = new RunReportData();
     d.runId = runId;
     d.outputRoot = outputRoot;
@@ -48,17 +61,29 @@ public final class RunReportData {
     d.postprocess = postprocess;
 
     // Four small Spark jobs in all: failures, histogram ranges, histogram bins, the samples' rows.
-    Object failed = summary.get("inputs") instanceof Map ? ((Map<?, ?>) summary.get("inputs")).get("failed") : null;
+    Object failed =
+        summary.get("inputs") instanceof Map
+            ? ((Map<?, ?>) summary.get("inputs")).get("failed")
+            : null;
     d.failuresTotal = failed instanceof Number ? ((Number) failed).longValue() : 0;
     if (d.failuresTotal > 0) {
-      for (Row r : manifest.filter(col("status").equalTo(ManifestRow.FAILED)).select("input_uri", "error")
-          .orderBy("input_uri").limit(MAX_FAILURES_LISTED).collectAsList()) {
+      for (Row r :
+          manifest
+              .filter(col("status").equalTo(ManifestRow.FAILED))
+              .select("input_uri", "error")
+              .orderBy("input_uri")
+              .limit(MAX_FAILURES_LISTED)
+              .collectAsList()) {
         d.failures.add(new String[] {r.getString(0), r.getString(1)});
       }
     }
     Dataset<Row> ok = manifest.filter(col("status").equalTo(ManifestRow.OK));
-    Histogram[] h = Histogram.of(ok, HISTOGRAM_BINS, expr("cast(input_width as double) * input_height / 1e6"),
-        col("total_ms"));
+    Histogram[] h =
+        Histogram.of(
+            ok,
+            HISTOGRAM_BINS,
+            expr("cast(input_width as double) * input_height / 1e6"),
+            col("total_ms"));
     d.inputMegapixels = h[0];
     d.imageMillis = h[1];
 
@@ -68,8 +93,11 @@ public final class RunReportData {
       for (GallerySample s : d.samples) {
         byUri.put(s.inputUri, s);
       }
-      for (Row r : manifest.filter(col("input_uri").isin(byUri.keySet().toArray()))
-          .select("input_uri", "input_width", "input_height", "infer_ms", "total_ms", "device").collectAsList()) {
+      for (Row r :
+          manifest
+              .filter(col("input_uri").isin(byUri.keySet().toArray()))
+              .select("input_uri", "input_width", "input_height", "infer_ms", "total_ms", "device")
+              .collectAsList()) {
         GallerySample s = byUri.get(r.getString(0));
         s.inputWidth = r.isNullAt(1) ? null : r.getInt(1);
         s.inputHeight = r.isNullAt(2) ? null : r.getInt(2);

@@ -15,9 +15,9 @@ import org.superres.job.OutputLayout;
 import org.superres.job.ReportSampler;
 
 /**
- * Driver side of the run report: gathers the data, renders the page and writes _runs/RUN_ID/report.html.
- * The report is a view of a finished run: if it cannot be made, that is logged and the run's exit code
- * stays what the manifest decided.
+ * Driver side of the run report: gathers the data, renders the page and writes
+ * _runs/RUN_ID/report.html. The report is a view of a finished run: if it cannot be made, that is
+ * logged and the run's exit code stays what the manifest decided.
  */
 public final class RunReportWriter {
   private static final Logger LOG = LoggerFactory.getLogger(RunReportWriter.class);
@@ -26,12 +26,27 @@ public final class RunReportWriter {
   private RunReportWriter() {}
 
   /** Writes the report and returns its URI, or null (logged) when it could not be written. */
-  public static String writeQuietly(Dataset<Row> manifest, Map<String, Object> summary, OutputLayout layout,
-      String runId, int samplesRequested, String postprocess, Configuration hadoop) {
+  public static String writeQuietly(
+      Dataset<Row> manifest,
+      Map<String, Object> summary,
+      OutputLayout layout,
+      String runId,
+      int samplesRequested,
+      String postprocess,
+      Configuration hadoop) {
     String uri = layout.runDir(runId) + "/" + FILE_NAME;
     try {
-      RunReportData data = RunReportData.collect(manifest, summary, runId, layout.root(), layout.runDir(runId),
-          ReportSampler.assetsDir(layout, runId), samplesRequested, postprocess, hadoop);
+      RunReportData data =
+          RunReportData.collect(
+              manifest,
+              summary,
+              runId,
+              layout.root(),
+              layout.runDir(runId),
+              ReportSampler.assetsDir(layout, runId),
+              samplesRequested,
+              postprocess,
+              hadoop);
       write(uri, RunReportPage.render(data), hadoop);
       LOG.info("run {}: report {}", runId, uri);
       return uri;

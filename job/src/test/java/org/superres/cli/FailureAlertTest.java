@@ -15,24 +15,25 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.superres.testing.HostileCorpus;
 import org.superres.job.JobTestSupport;
 import org.superres.testing.Fixtures;
+import org.superres.testing.HostileCorpus;
 
 /**
- * Exit and alerting through the command line: a folder of mostly bad files exceeds failures.max-ratio, so
- * the run finishes (every input has its row) with exit code 3, summary.json counts the errors by kind,
- * most frequent first, and the one error line names the dominant kinds.
+ * Exit and alerting through the command line: a folder of mostly bad files exceeds
+ * failures.max-ratio, so the run finishes (every input has its row) with exit code 3, summary.json
+ * counts the errors by kind, most frequent first, and the one error line names the dominant kinds.
  */
 class FailureAlertTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void mostlyBadInputsExitWithThreeAndNameTheDominantErrors() throws Exception {
     Path model = Fixtures.ownModel();
     Path in = Files.createDirectories(dir.resolve("in"));
-    byte[] png = HostileCorpus.png(HostileCorpus.gradient(24, 16, java.awt.image.BufferedImage.TYPE_3BYTE_BGR));
+    byte[] png =
+        HostileCorpus.png(
+            HostileCorpus.gradient(24, 16, java.awt.image.BufferedImage.TYPE_3BYTE_BGR));
     Files.write(in.resolve("good.png"), png);
     for (int i = 0; i < 3; i++) {
       Files.writeString(in.resolve("notes" + i + ".jpg"), "not an image " + i + "\n");
@@ -47,8 +48,21 @@ class FailureAlertTest {
     int exit;
     System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
     try {
-      exit = Main.run(new String[] {"enhance", "--input", in.toString(), "--output", out.toString(),
-          "--model", model.toString(), "--master", "local[2]", "--set", "failures.max-ratio=0.25"});
+      exit =
+          Main.run(
+              new String[] {
+                "enhance",
+                "--input",
+                in.toString(),
+                "--output",
+                out.toString(),
+                "--model",
+                model.toString(),
+                "--master",
+                "local[2]",
+                "--set",
+                "failures.max-ratio=0.25"
+              });
     } finally {
       System.setErr(err);
     }
@@ -69,8 +83,11 @@ class FailureAlertTest {
       order.add(it.next().getKey());
     }
     assertEquals(List.of("not-an-image", "decode", "empty"), order, "most frequent kind first");
-    assertEquals(6, summary.get("failed_examples").size(), summary.get("failed_examples").toString());
-    assertTrue(stderr.contains("6 of 7 inputs failed")
-        && stderr.contains("mostly not-an-image: 3, decode: 2, empty: 1"), stderr);
+    assertEquals(
+        6, summary.get("failed_examples").size(), summary.get("failed_examples").toString());
+    assertTrue(
+        stderr.contains("6 of 7 inputs failed")
+            && stderr.contains("mostly not-an-image: 3, decode: 2, empty: 1"),
+        stderr);
   }
 }

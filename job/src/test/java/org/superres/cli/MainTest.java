@@ -20,7 +20,8 @@ class MainTest {
     System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
     System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
     try {
-      assertEquals(expectedExit, Main.run(argv), "exit code of " + String.join(" ", argv) + ": " + e);
+      assertEquals(
+          expectedExit, Main.run(argv), "exit code of " + String.join(" ", argv) + ": " + e);
     } finally {
       System.setErr(err);
       System.setOut(out);
@@ -35,8 +36,9 @@ class MainTest {
     assertEquals(1, err.trim().split("\n").length, "one line: " + err);
     assertTrue(run(2, "enhance", "--inptu", "x")[1].contains("unknown option --inptu"));
     assertTrue(run(2, "upscale")[1].contains("unknown command 'upscale'"));
-    assertTrue(run(2, "enhance", "--input", "/tmp/x", "--output", "/tmp/y", "--set", "tiling.tile=-1")[1]
-        .contains("tiling.tile"));
+    assertTrue(
+        run(2, "enhance", "--input", "/tmp/x", "--output", "/tmp/y", "--set", "tiling.tile=-1")[1]
+            .contains("tiling.tile"));
   }
 
   @Test
@@ -46,8 +48,16 @@ class MainTest {
 
   @Test
   void missingInputIsAClearConfigError() {
-    String err = run(2, "enhance", "--input", "/nonexistent/dir/*.png", "--output", "/tmp/superres-never",
-        "--model", "/nonexistent/FSRCNN_x3.pb")[1];
+    String err =
+        run(
+            2,
+            "enhance",
+            "--input",
+            "/nonexistent/dir/*.png",
+            "--output",
+            "/tmp/superres-never",
+            "--model",
+            "/nonexistent/FSRCNN_x3.pb")[1];
     assertTrue(err.contains("superres: error:"), err);
   }
 
@@ -60,8 +70,12 @@ class MainTest {
 
   @Test
   void secretsAreScrubbedFromMessages() {
-    assertEquals("bad fs.s3a.secret.key=*** here", Redaction.scrub("bad fs.s3a.secret.key=abc123XYZ here"));
-    assertEquals("fs.s3a.access.key=*** and session=***", Redaction.scrub("fs.s3a.access.key=AKIA123 and session=tok"));
-    assertEquals("user=scanner, access=READ_EXECUTE", Redaction.scrub("user=scanner, access=READ_EXECUTE"));
+    assertEquals(
+        "bad fs.s3a.secret.key=*** here", Redaction.scrub("bad fs.s3a.secret.key=abc123XYZ here"));
+    assertEquals(
+        "fs.s3a.access.key=*** and session=***",
+        Redaction.scrub("fs.s3a.access.key=AKIA123 and session=tok"));
+    assertEquals(
+        "user=scanner, access=READ_EXECUTE", Redaction.scrub("user=scanner, access=READ_EXECUTE"));
   }
 }

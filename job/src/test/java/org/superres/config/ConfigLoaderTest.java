@@ -34,42 +34,59 @@ class ConfigLoaderTest {
   @Test
   void precedenceIsSetThenSystemPropertyThenFileThenReference() throws Exception {
     Path file = tmp.resolve("run.conf");
-    Files.writeString(file, "superres { tiling.tile = 111, tiling.overlap = 7, output.format = jpeg }");
+    Files.writeString(
+        file, "superres { tiling.tile = 111, tiling.overlap = 7, output.format = jpeg }");
     System.setProperty("superres.tiling.tile", "222");
-    JobSettings s = JobSettings.from(ConfigLoader.load(file.toString(), List.of("output.format=webp")));
+    JobSettings s =
+        JobSettings.from(ConfigLoader.load(file.toString(), List.of("output.format=webp")));
     assertEquals(ImageFormat.WEBP, s.outputFormat, "--set beats the file");
     assertEquals(222, s.tile, "-D beats the file");
     assertEquals(7, s.overlap, "the file beats reference.conf");
-    JobSettings t = JobSettings.from(ConfigLoader.load(file.toString(), List.of("tiling.tile=333")));
+    JobSettings t =
+        JobSettings.from(ConfigLoader.load(file.toString(), List.of("tiling.tile=333")));
     assertEquals(333, t.tile, "--set beats -D");
   }
 
   @Test
   void unknownKeyFailsNamingIt() {
-    ConfigError e = assertThrows(ConfigError.class, () -> ConfigLoader.load(null, List.of("tiling.tiles=64")));
+    ConfigError e =
+        assertThrows(ConfigError.class, () -> ConfigLoader.load(null, List.of("tiling.tiles=64")));
     assertTrue(e.getMessage().contains("superres.tiling.tiles"), e.getMessage());
   }
 
   @Test
   void wrongValuesFailNamingTheKey() {
-    ConfigError backend = assertThrows(ConfigError.class,
-        () -> JobSettings.from(ConfigLoader.load(null, List.of("device.backend=tpu"))));
+    ConfigError backend =
+        assertThrows(
+            ConfigError.class,
+            () -> JobSettings.from(ConfigLoader.load(null, List.of("device.backend=tpu"))));
     assertTrue(backend.getMessage().contains("device.backend"), backend.getMessage());
-    ConfigError tile = assertThrows(ConfigError.class,
-        () -> JobSettings.from(ConfigLoader.load(null, List.of("tiling.tile=many"))));
+    ConfigError tile =
+        assertThrows(
+            ConfigError.class,
+            () -> JobSettings.from(ConfigLoader.load(null, List.of("tiling.tile=many"))));
     assertTrue(tile.getMessage().contains("tiling.tile"), tile.getMessage());
-    ConfigError quality = assertThrows(ConfigError.class,
-        () -> JobSettings.from(ConfigLoader.load(null, List.of("output.jpeg-quality=101"))));
+    ConfigError quality =
+        assertThrows(
+            ConfigError.class,
+            () -> JobSettings.from(ConfigLoader.load(null, List.of("output.jpeg-quality=101"))));
     assertTrue(quality.getMessage().contains("output.jpeg-quality"), quality.getMessage());
-    ConfigError mode = assertThrows(ConfigError.class,
-        () -> JobSettings.from(ConfigLoader.load(null, List.of("output.mode=append"))));
+    ConfigError mode =
+        assertThrows(
+            ConfigError.class,
+            () -> JobSettings.from(ConfigLoader.load(null, List.of("output.mode=append"))));
     assertTrue(mode.getMessage().contains("output.mode"), mode.getMessage());
   }
 
   @Test
   void plainOutputStringMeansOutputUriAndUrisSurviveParsing() {
-    JobSettings s = JobSettings.from(ConfigLoader.load(null,
-        List.of("output=s3a://bucket/out//x", "input=[\"s3a://in/a*.png\", \"hdfs://nn:8020/b\"]")));
+    JobSettings s =
+        JobSettings.from(
+            ConfigLoader.load(
+                null,
+                List.of(
+                    "output=s3a://bucket/out//x",
+                    "input=[\"s3a://in/a*.png\", \"hdfs://nn:8020/b\"]")));
     assertEquals("s3a://bucket/out//x", s.outputUri);
     assertEquals(List.of("s3a://in/a*.png", "hdfs://nn:8020/b"), s.inputs);
     assertEquals(ImageFormat.PNG, s.outputFormat, "output.* defaults kept");
@@ -77,8 +94,12 @@ class ConfigLoaderTest {
 
   @Test
   void secretsAreRedactedFromTheRenderedConfig() {
-    JobSettings s = JobSettings.from(ConfigLoader.load(null,
-        List.of("spark={\"spark.hadoop.fs.s3a.secret.key\" = \"TOPSECRET\", \"spark.hadoop.fs.s3a.endpoint\" = \"http://e\"}")));
+    JobSettings s =
+        JobSettings.from(
+            ConfigLoader.load(
+                null,
+                List.of(
+                    "spark={\"spark.hadoop.fs.s3a.secret.key\" = \"TOPSECRET\", \"spark.hadoop.fs.s3a.endpoint\" = \"http://e\"}")));
     assertTrue(!s.renderedJson.contains("TOPSECRET"), s.renderedJson);
     assertTrue(s.renderedJson.contains("http://e"));
     assertEquals("TOPSECRET", s.sparkProperties.get("spark.hadoop.fs.s3a.secret.key"));

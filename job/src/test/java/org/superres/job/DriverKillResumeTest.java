@@ -29,17 +29,16 @@ import org.superres.testing.Fixtures;
 import org.superres.testing.HostileCorpus;
 
 /**
- * The driver dies mid-run: the job runs as its own JVM (java, the test classpath, org.superres.cli.Main,
- * embedded local mode) and is killed (SIGKILL) once some outputs exist. A rerun into the same output
- * resumes: what was written is skipped and counted as skipped, untouched (not processed twice); the rest is
- * processed; a partial temporary left by the killed attempt neither shows as an output nor breaks the
- * rerun; every input has exactly one row.
+ * The driver dies mid-run: the job runs as its own JVM (java, the test classpath,
+ * org.superres.cli.Main, embedded local mode) and is killed (SIGKILL) once some outputs exist. A
+ * rerun into the same output resumes: what was written is skipped and counted as skipped, untouched
+ * (not processed twice); the rest is processed; a partial temporary left by the killed attempt
+ * neither shows as an output nor breaks the rerun; every input has exactly one row.
  */
 class DriverKillResumeTest {
   private static final int INPUTS = 36;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void aRerunAfterTheDriverIsKilledFinishesTheWorkWithoutRedoingIt() throws Exception {
@@ -47,11 +46,25 @@ class DriverKillResumeTest {
     Path in = Files.createDirectories(dir.resolve("in"));
     Path out = dir.resolve("out");
     for (int i = 0; i < INPUTS; i++) {
-      Files.write(in.resolve(String.format("scan-%02d.png", i)), HostileCorpus.png(HostileCorpus.gradient(
-          200 + i, 150, BufferedImage.TYPE_3BYTE_BGR)));
+      Files.write(
+          in.resolve(String.format("scan-%02d.png", i)),
+          HostileCorpus.png(HostileCorpus.gradient(200 + i, 150, BufferedImage.TYPE_3BYTE_BGR)));
     }
-    String[] args = {"enhance", "--input", in.toString(), "--output", out.toString(), "--model", model.toString(),
-        "--master", "local[1]", "--set", "partitions.max-files=1", "--set", "device.threads=1"};
+    String[] args = {
+      "enhance",
+      "--input",
+      in.toString(),
+      "--output",
+      out.toString(),
+      "--model",
+      model.toString(),
+      "--master",
+      "local[1]",
+      "--set",
+      "partitions.max-files=1",
+      "--set",
+      "device.threads=1"
+    };
 
     Process driver = startDriverJvm(args, dir.resolve("driver.log"));
     int killedAfter;
@@ -63,10 +76,13 @@ class DriverKillResumeTest {
     }
     Set<String> written = JobTestSupport.images(out);
     assertTrue(written.size() >= killedAfter, "outputs seen before the kill are still there");
-    assertTrue(written.size() < INPUTS, "the kill came mid-run (" + written.size() + " of " + INPUTS + " written)");
+    assertTrue(
+        written.size() < INPUTS,
+        "the kill came mid-run (" + written.size() + " of " + INPUTS + " written)");
     if (Files.isDirectory(out.resolve("_runs"))) { // run files are written when a run ends
       for (String killedRun : JobTestSupport.runIds(out)) {
-        assertFalse(Files.exists(out.resolve("_runs").resolve(killedRun).resolve("summary.json")),
+        assertFalse(
+            Files.exists(out.resolve("_runs").resolve(killedRun).resolve("summary.json")),
             "the killed run has no summary");
       }
     }
@@ -79,7 +95,8 @@ class DriverKillResumeTest {
       before.put(name, Files.readAllBytes(out.resolve(name)));
       mtimes.put(name, Files.getLastModifiedTime(out.resolve(name)));
     }
-    List<String> runsBefore = Files.isDirectory(out.resolve("_runs")) ? JobTestSupport.runIds(out) : List.of();
+    List<String> runsBefore =
+        Files.isDirectory(out.resolve("_runs")) ? JobTestSupport.runIds(out) : List.of();
 
     assertEquals(0, Main.run(args), "the rerun succeeds");
 
@@ -90,7 +107,8 @@ class DriverKillResumeTest {
     Map<String, JsonNode> byName = new HashMap<>();
     int duplicates = 0;
     for (JsonNode r : rows) {
-      if (byName.put(JobTestSupport.local(r.get("input_uri").asText()).getFileName().toString(), r) != null) {
+      if (byName.put(JobTestSupport.local(r.get("input_uri").asText()).getFileName().toString(), r)
+          != null) {
         duplicates++;
       }
     }
@@ -109,18 +127,23 @@ class DriverKillResumeTest {
         assertFalse(written.contains(name), name + " processed twice");
       }
     }
-    System.out.printf("driver kill: inputs %d, outputs before kill %d, rerun rows %d (skipped %d, ok %d), "
-        + "retries 0, duplicates %d, lost %d%n", INPUTS, written.size(), rows.size(), skipped, ok, duplicates, lost);
+    System.out.printf(
+        "driver kill: inputs %d, outputs before kill %d, rerun rows %d (skipped %d, ok %d), "
+            + "retries 0, duplicates %d, lost %d%n",
+        INPUTS, written.size(), rows.size(), skipped, ok, duplicates, lost);
     assertEquals(0, duplicates, "duplicates");
     assertEquals(0, lost, "lost");
     assertEquals(INPUTS, rows.size());
     assertEquals(written.size(), skipped, "what was written is counted as skipped");
     assertEquals(INPUTS - written.size(), ok);
-    assertEquals(written.size(), JobTestSupport.summary(out, runs.get(0)).at("/inputs/skipped").asInt());
+    assertEquals(
+        written.size(), JobTestSupport.summary(out, runs.get(0)).at("/inputs/skipped").asInt());
 
     for (String name : written) {
-      assertArrayEquals(before.get(name), Files.readAllBytes(out.resolve(name)), name + " was rewritten");
-      assertEquals(mtimes.get(name), Files.getLastModifiedTime(out.resolve(name)), name + " was touched");
+      assertArrayEquals(
+          before.get(name), Files.readAllBytes(out.resolve(name)), name + " was rewritten");
+      assertEquals(
+          mtimes.get(name), Files.getLastModifiedTime(out.resolve(name)), name + " was touched");
     }
     ImageCodec codec = new ImageCodec(new ImageLimits(0, 0));
     TreeSet<String> images = JobTestSupport.images(out);
@@ -132,15 +155,20 @@ class DriverKillResumeTest {
       assertEquals(450, img.height(), name);
     }
     assertFalse(Files.exists(leftover), "the stale temporary was cleared by the rerun");
-    assertTrue(JobTestSupport.tree(out).stream().noneMatch(p -> p.endsWith(".tmp")), "no temporary left");
+    assertTrue(
+        JobTestSupport.tree(out).stream().noneMatch(p -> p.endsWith(".tmp")), "no temporary left");
   }
 
-  /** java -cp <this test's classpath> org.superres.cli.Main ..., with the JVM flags Spark needs on JDK 17. */
+  /**
+   * java -cp <this test's classpath> org.superres.cli.Main ..., with the JVM flags Spark needs on
+   * JDK 17.
+   */
   private static Process startDriverJvm(String[] args, Path log) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("--add-opens") || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
+      if (a.startsWith("--add-opens")
+          || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
           || a.startsWith("-Djdk.reflect")) {
         cmd.add(a);
       }
@@ -150,7 +178,8 @@ class DriverKillResumeTest {
     cmd.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
     cmd.add(Main.class.getName());
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     return pb.start();
   }
@@ -169,7 +198,9 @@ class DriverKillResumeTest {
           // a temporary renamed while the tree was walked: look again
         }
       }
-      assertTrue(driver.isAlive(), "the driver JVM ended before writing " + n + " outputs (see driver.log)");
+      assertTrue(
+          driver.isAlive(),
+          "the driver JVM ended before writing " + n + " outputs (see driver.log)");
       Thread.sleep(20);
     }
     throw new AssertionError("no " + n + " outputs within 300 s");

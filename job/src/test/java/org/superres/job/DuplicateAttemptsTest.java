@@ -42,30 +42,34 @@ import org.superres.testing.Fixtures;
 import org.superres.testing.HostileCorpus;
 
 /**
- * Duplicate attempts of the same work (Spark retries, speculative copies). Spark never speculates on a
- * single host, so idempotency is proven directly: (1) two attempts of the same inputs running at the same
- * time, with different attempt tags, leave exactly one whole output per input; (2) a Spark job whose tasks
- * all run twice (the first attempt of every task writes its outputs, then dies; Spark retries it), with
- * spark.speculation on, yields exactly one manifest row per input and intact outputs.
+ * Duplicate attempts of the same work (Spark retries, speculative copies). Spark never speculates
+ * on a single host, so idempotency is proven directly: (1) two attempts of the same inputs running
+ * at the same time, with different attempt tags, leave exactly one whole output per input; (2) a
+ * Spark job whose tasks all run twice (the first attempt of every task writes its outputs, then
+ * dies; Spark retries it), with spark.speculation on, yields exactly one manifest row per input and
+ * intact outputs.
  */
 class DuplicateAttemptsTest {
   private static final int INPUTS = 10;
   static final AtomicInteger INJECTED_FAILURES = new AtomicInteger();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void concurrentAttemptsOfTheSameInputsLeaveOneWholeOutputEach() throws Exception {
     Path model = Fixtures.ownModel();
     Path in = inputs();
     Path out = dir.resolve("out");
-    JobSettings settings = JobTestSupport.settings("input=[\"" + in.toUri() + "\"]", "output.uri=" + out.toUri(),
-        "model.uri=" + model.toUri(), "output.mode=overwrite");
+    JobSettings settings =
+        JobTestSupport.settings(
+            "input=[\"" + in.toUri() + "\"]",
+            "output.uri=" + out.toUri(),
+            "model.uri=" + model.toUri(),
+            "output.mode=overwrite");
     Configuration hadoop = new Configuration();
     List<InputFile> planned = plan(settings, hadoop, out);
-    ModelSpec spec = new ModelSpec(Fixtures.OWN_MODEL_NAME, ModelKind.EDSR, 3,
-        ModelSpec.sha256Of(model));
+    ModelSpec spec =
+        new ModelSpec(Fixtures.OWN_MODEL_NAME, ModelKind.EDSR, 3, ModelSpec.sha256Of(model));
     ModelCache.Loaded net = ModelCache.get(spec, Device.CPU, Precision.FP32, () -> model);
 
     CountDownLatch start = new CountDownLatch(1);
@@ -73,15 +77,18 @@ class DuplicateAttemptsTest {
     List<Future<List<ManifestRow>>> attempts = new ArrayList<>();
     for (int attempt = 0; attempt < 2; attempt++) {
       ImagePipeline pipeline = new ImagePipeline(settings, spec, () -> net.net, hadoop);
-      ImagePipeline.Origin origin = new ImagePipeline.Origin("r", "driver", "localhost", attempt, "t" + attempt);
-      attempts.add(pool.submit(() -> {
-        start.await();
-        List<ManifestRow> rows = new ArrayList<>();
-        for (InputFile f : planned) {
-          rows.add(pipeline.process(f, origin));
-        }
-        return rows;
-      }));
+      ImagePipeline.Origin origin =
+          new ImagePipeline.Origin("r", "driver", "localhost", attempt, "t" + attempt);
+      attempts.add(
+          pool.submit(
+              () -> {
+                start.await();
+                List<ManifestRow> rows = new ArrayList<>();
+                for (InputFile f : planned) {
+                  rows.add(pipeline.process(f, origin));
+                }
+                return rows;
+              }));
     }
     start.countDown();
     for (Future<List<ManifestRow>> a : attempts) {
@@ -98,11 +105,24 @@ class DuplicateAttemptsTest {
     Path model = Fixtures.ownModel();
     Path in = inputs();
     Path out = dir.resolve("out");
-    JobSettings settings = JobTestSupport.settings("input=[\"" + in.toUri() + "\"]", "output.uri=" + out.toUri(),
-        "model.uri=" + model.toUri(), "partitions.max-files=2");
+    JobSettings settings =
+        JobTestSupport.settings(
+            "input=[\"" + in.toUri() + "\"]",
+            "output.uri=" + out.toUri(),
+            "model.uri=" + model.toUri(),
+            "partitions.max-files=2");
     // local[2,4]: two task slots, a task may fail up to 4 times before the job does.
-    SparkSession spark = JobTestSupport.session("local[2,4]", "spark.speculation", "true",
-        "spark.speculation.interval", "50ms", "spark.speculation.multiplier", "1", "spark.speculation.quantile", "0.1");
+    SparkSession spark =
+        JobTestSupport.session(
+            "local[2,4]",
+            "spark.speculation",
+            "true",
+            "spark.speculation.interval",
+            "50ms",
+            "spark.speculation.multiplier",
+            "1",
+            "spark.speculation.quantile",
+            "0.1");
     INJECTED_FAILURES.set(0);
     List<Row> rows;
     try {
@@ -110,19 +130,29 @@ class DuplicateAttemptsTest {
       OutputLayout layout = new OutputLayout(new org.apache.hadoop.fs.Path(out.toUri()).toString());
       ResolvedModel resolved = new ModelResolver(hadoop, ModelCatalog.load()).resolve(settings);
       List<InputFile> planned = plan(settings, hadoop, out);
-      List<List<InputFile>> bins = RunPlanner.partitions(planned, settings.partitionTargetBytes,
-          settings.partitionMaxFiles);
+      List<List<InputFile>> bins =
+          RunPlanner.partitions(planned, settings.partitionTargetBytes, settings.partitionMaxFiles);
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       jsc.addFile(resolved.uri);
       String runId = RunId.next();
-      EnhancePartition partition = new EnhancePartition(runId, settings, resolved.spec, resolved.fileName(),
-          hadoop, new EnhancePartition.RunCounters(spark.sparkContext()));
-      JavaRDD<ManifestRow> manifest = jsc.parallelize(bins, bins.size()).mapPartitions(new FirstAttemptDies(partition));
+      EnhancePartition partition =
+          new EnhancePartition(
+              runId,
+              settings,
+              resolved.spec,
+              resolved.fileName(),
+              hadoop,
+              new EnhancePartition.RunCounters(spark.sparkContext()));
+      JavaRDD<ManifestRow> manifest =
+          jsc.parallelize(bins, bins.size()).mapPartitions(new FirstAttemptDies(partition));
       ManifestWriter writer = new ManifestWriter(spark, layout, runId);
       writer.writeParquet(manifest);
       Dataset<Row> read = writer.read();
       rows = read.collectAsList();
-      assertEquals(bins.size(), INJECTED_FAILURES.get(), "every task's first attempt wrote its outputs and died");
+      assertEquals(
+          bins.size(),
+          INJECTED_FAILURES.get(),
+          "every task's first attempt wrote its outputs and died");
     } finally {
       spark.stop();
     }
@@ -134,16 +164,21 @@ class DuplicateAttemptsTest {
       assertEquals(1, (int) r.getAs("task_attempt"), "the rows are the retry's");
     }
     int lost = INPUTS - uris.size();
-    System.out.printf("duplicate attempts: inputs %d, rows %d, retries %d, duplicates %d, lost %d%n", INPUTS,
-        rows.size(), INJECTED_FAILURES.get(), duplicates, lost);
+    System.out.printf(
+        "duplicate attempts: inputs %d, rows %d, retries %d, duplicates %d, lost %d%n",
+        INPUTS, rows.size(), INJECTED_FAILURES.get(), duplicates, lost);
     assertEquals(0, duplicates);
     assertEquals(0, lost);
     assertEquals(INPUTS, rows.size());
     assertOneWholeOutputPerInput(out);
   }
 
-  /** Runs the real partition function, then, on a task's first attempt only, dies after its outputs exist. */
-  static final class FirstAttemptDies implements FlatMapFunction<Iterator<List<InputFile>>, ManifestRow> {
+  /**
+   * Runs the real partition function, then, on a task's first attempt only, dies after its outputs
+   * exist.
+   */
+  static final class FirstAttemptDies
+      implements FlatMapFunction<Iterator<List<InputFile>>, ManifestRow> {
     private static final long serialVersionUID = 1L;
     private final EnhancePartition delegate;
 
@@ -157,7 +192,8 @@ class DuplicateAttemptsTest {
       delegate.call(bins).forEachRemaining(rows::add);
       if (TaskContext.get().attemptNumber() == 0) {
         INJECTED_FAILURES.incrementAndGet();
-        throw new IllegalStateException("injected: attempt 0 lost after writing " + rows.size() + " outputs");
+        throw new IllegalStateException(
+            "injected: attempt 0 lost after writing " + rows.size() + " outputs");
       }
       return rows.iterator();
     }
@@ -166,15 +202,20 @@ class DuplicateAttemptsTest {
   private Path inputs() throws Exception {
     Path in = Files.createDirectories(dir.resolve("in"));
     for (int i = 0; i < INPUTS; i++) {
-      Files.write(in.resolve("page-" + i + ".png"), HostileCorpus.png(HostileCorpus.gradient(60 + i, 40,
-          BufferedImage.TYPE_3BYTE_BGR)));
+      Files.write(
+          in.resolve("page-" + i + ".png"),
+          HostileCorpus.png(HostileCorpus.gradient(60 + i, 40, BufferedImage.TYPE_3BYTE_BGR)));
     }
     return in;
   }
 
-  private static List<InputFile> plan(JobSettings settings, Configuration hadoop, Path out) throws Exception {
+  private static List<InputFile> plan(JobSettings settings, Configuration hadoop, Path out)
+      throws Exception {
     List<InputFile> planned = new InputLister(hadoop, settings.extensions).list(settings.inputs);
-    new RunPlanner(hadoop, settings, new OutputLayout(new org.apache.hadoop.fs.Path(out.toUri()).toString()))
+    new RunPlanner(
+            hadoop,
+            settings,
+            new OutputLayout(new org.apache.hadoop.fs.Path(out.toUri()).toString()))
         .assignOutputs(planned);
     assertEquals(INPUTS, planned.size());
     return planned;
@@ -190,6 +231,7 @@ class DuplicateAttemptsTest {
       assertEquals(3 * (60 + i), img.width(), name + " is whole");
       assertEquals(120, img.height(), name);
     }
-    assertTrue(JobTestSupport.tree(out).stream().noneMatch(p -> p.endsWith(".tmp")), "no temporary left");
+    assertTrue(
+        JobTestSupport.tree(out).stream().noneMatch(p -> p.endsWith(".tmp")), "no temporary left");
   }
 }

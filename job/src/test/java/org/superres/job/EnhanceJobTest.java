@@ -25,8 +25,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.superres.samples.SampleImages;
-import org.superres.testing.Images;
 import org.superres.testing.Fixtures;
+import org.superres.testing.Images;
 import org.superres.testing.SparkTestBase;
 
 /** The enhance job in local mode over file://: images, manifest, summary, reruns. */
@@ -42,7 +42,9 @@ class EnhanceJobTest extends SparkTestBase {
     Files.createDirectories(in.resolve("box 1"));
     write(in.resolve("page.png"), Images.encode(SampleImages.textPage(90, 120, 1), ".png"));
     write(in.resolve("box 1/scene.jpg"), Images.encode(Images.scene(100, 70), ".jpg"));
-    write(in.resolve("box 1/grey.tif"), Images.encode(SampleImages.grey(Images.scene(64, 40)), ".tif"));
+    write(
+        in.resolve("box 1/grey.tif"),
+        Images.encode(SampleImages.grey(Images.scene(64, 40)), ".tif"));
     write(in.resolve("logo.png"), Images.encode(SampleImages.logoWithAlpha(60, 40), ".png"));
     write(in.resolve("empty.png"), new byte[0]);
     write(in.resolve("notes.jpg"), "shelf list, box 1\n".getBytes(StandardCharsets.UTF_8));
@@ -56,7 +58,11 @@ class EnhanceJobTest extends SparkTestBase {
   }
 
   static List<Row> manifest(EnhanceJob.Outcome o) {
-    return spark.read().parquet(o.outputRoot + "/_manifest").filter("run_id = '" + o.runId + "'").collectAsList();
+    return spark
+        .read()
+        .parquet(o.outputRoot + "/_manifest")
+        .filter("run_id = '" + o.runId + "'")
+        .collectAsList();
   }
 
   static Map<String, Row> byName(List<Row> rows) {
@@ -71,10 +77,16 @@ class EnhanceJobTest extends SparkTestBase {
   @Test
   void writesImagesManifestAndSummaryThenSkipsThenOverwrites() throws Exception {
     Path out = tmp.resolve("out");
-    EnhanceJob.Outcome first = enhance("input=[\"" + in.toUri() + "\"]", "output.uri=" + out.toUri(),
-        "model.uri=" + model, "tiling.tile=48", "failures.max-ratio=0.5");
+    EnhanceJob.Outcome first =
+        enhance(
+            "input=[\"" + in.toUri() + "\"]",
+            "output.uri=" + out.toUri(),
+            "model.uri=" + model,
+            "tiling.tile=48",
+            "failures.max-ratio=0.5");
 
-    // one row per listed input (7 images, the .txt is not listed), good ones ok, bad ones failed with a reason
+    // one row per listed input (7 images, the .txt is not listed), good ones ok, bad ones failed
+    // with a reason
     Map<String, Row> rows = byName(manifest(first));
     assertEquals(7, rows.size(), rows.keySet().toString());
     for (String ok : List.of("page.png", "box 1/scene.jpg", "box 1/grey.tif", "logo.png")) {
@@ -90,15 +102,19 @@ class EnhanceJobTest extends SparkTestBase {
       assertEquals(3 * (int) r.getAs("input_height"), (int) r.getAs("output_height"));
       assertEquals("cpu", r.getAs("device"));
       String outUri = r.getAs("output_uri");
-      Mat written = opencv_imgcodecs.imread(local((outUri)).toString(),
-          opencv_imgcodecs.IMREAD_UNCHANGED);
-      assertEquals((int) r.getAs("output_width"), written.cols(), "image on disk matches the manifest");
+      Mat written =
+          opencv_imgcodecs.imread(local((outUri)).toString(), opencv_imgcodecs.IMREAD_UNCHANGED);
+      assertEquals(
+          (int) r.getAs("output_width"), written.cols(), "image on disk matches the manifest");
       assertEquals((int) r.getAs("channels"), written.channels());
     }
-    assertTrue(((String) rows.get("box 1/scene.jpg").getAs("output_uri")).endsWith("/out/box 1/scene.png"));
+    assertTrue(
+        ((String) rows.get("box 1/scene.jpg").getAs("output_uri"))
+            .endsWith("/out/box 1/scene.png"));
     assertEquals(1, (int) rows.get("box 1/grey.tif").getAs("channels"));
     assertEquals(4, (int) rows.get("logo.png").getAs("channels"));
-    assertTrue((int) rows.get("page.png").getAs("tiles") > 1, "90x120 in 48-px tiles takes several tiles");
+    assertTrue(
+        (int) rows.get("page.png").getAs("tiles") > 1, "90x120 in 48-px tiles takes several tiles");
     assertFailed(rows.get("empty.png"), "empty: ");
     assertFailed(rows.get("notes.jpg"), "not-an-image: not an image: content is text");
     assertFailed(rows.get("truncated.png"), "decode: ");
@@ -109,7 +125,8 @@ class EnhanceJobTest extends SparkTestBase {
     assertEquals(7, lines.size());
     ObjectMapper json = new ObjectMapper();
     JsonNode line = json.readTree(lines.get(0));
-    assertEquals(ManifestRow.SCHEMA.size(), line.size(), "every manifest column in every JSON line");
+    assertEquals(
+        ManifestRow.SCHEMA.size(), line.size(), "every manifest column in every JSON line");
     assertTrue(line.has("error"));
     JsonNode summary = json.readTree(runDir.resolve("summary.json").toFile());
     assertEquals(7, summary.at("/inputs/listed").asInt());
@@ -117,17 +134,22 @@ class EnhanceJobTest extends SparkTestBase {
     assertEquals(3, summary.at("/inputs/failed").asInt());
     assertEquals(1, summary.at("/errors_by_kind/decode").asInt());
     assertEquals(0, summary.at("/exit_code").asInt());
-    // at most one load in this JVM (zero when an earlier test of this JVM already loaded the same model)
+    // at most one load in this JVM (zero when an earlier test of this JVM already loaded the same
+    // model)
     assertTrue(summary.at("/model/loads").asInt() <= 1);
     int loadsAfterFirstRun = org.superres.engine.ModelCache.loads();
     assertEquals(first.runId, summary.at("/run_id").asText());
     assertEquals(0, first.exitCode);
 
     // rerun with skip-existing: every ok one is skipped, not processed again
-    long mtime = Files.getLastModifiedTime(local((rows.get("page.png").getAs("output_uri"))))
-        .toMillis();
-    EnhanceJob.Outcome second = enhance("input=[\"" + in.toUri() + "\"]", "output.uri=" + out.toUri(),
-        "model.uri=" + model, "failures.max-ratio=0.5");
+    long mtime =
+        Files.getLastModifiedTime(local((rows.get("page.png").getAs("output_uri")))).toMillis();
+    EnhanceJob.Outcome second =
+        enhance(
+            "input=[\"" + in.toUri() + "\"]",
+            "output.uri=" + out.toUri(),
+            "model.uri=" + model,
+            "failures.max-ratio=0.5");
     assertNotEquals(first.runId, second.runId);
     Map<String, Row> again = byName(manifest(second));
     assertEquals(7, again.size());
@@ -136,24 +158,37 @@ class EnhanceJobTest extends SparkTestBase {
     }
     assertEquals("failed", again.get("empty.png").getAs("status"));
     assertEquals(0, second.summary.ok);
-    assertEquals(mtime, Files.getLastModifiedTime(local((
-        rows.get("page.png").getAs("output_uri")))).toMillis(), "skipped output untouched");
+    assertEquals(
+        mtime,
+        Files.getLastModifiedTime(local((rows.get("page.png").getAs("output_uri")))).toMillis(),
+        "skipped output untouched");
 
     // overwrite rewrites them
-    EnhanceJob.Outcome third = enhance("input=[\"" + in.toUri() + "\"]", "output.uri=" + out.toUri(),
-        "model.uri=" + model, "output.mode=overwrite", "failures.max-ratio=0.5");
+    EnhanceJob.Outcome third =
+        enhance(
+            "input=[\"" + in.toUri() + "\"]",
+            "output.uri=" + out.toUri(),
+            "model.uri=" + model,
+            "output.mode=overwrite",
+            "failures.max-ratio=0.5");
     Map<String, Row> rewritten = byName(manifest(third));
     assertEquals("ok", rewritten.get("page.png").getAs("status"));
     assertEquals(4, third.summary.ok);
 
-    assertEquals(loadsAfterFirstRun, org.superres.engine.ModelCache.loads(), "later runs reuse the loaded model");
+    assertEquals(
+        loadsAfterFirstRun,
+        org.superres.engine.ModelCache.loads(),
+        "later runs reuse the loaded model");
 
     // the shared manifest table holds all three runs, each row exactly once
     assertEquals(21, spark.read().parquet(first.outputRoot + "/_manifest").count());
     // nothing but outputs and run files in the output root: no temporary files left behind
     try (Stream<Path> files = Files.walk(out)) {
-      List<String> leftovers = files.map(p -> p.getFileName().toString())
-          .filter(n -> n.endsWith(".tmp")).collect(Collectors.toList());
+      List<String> leftovers =
+          files
+              .map(p -> p.getFileName().toString())
+              .filter(n -> n.endsWith(".tmp"))
+              .collect(Collectors.toList());
       assertTrue(leftovers.isEmpty(), leftovers.toString());
     }
   }
@@ -161,8 +196,12 @@ class EnhanceJobTest extends SparkTestBase {
   @Test
   void failureRatioOverTheLimitGivesExitCodeThree() throws Exception {
     Path out = tmp.resolve("out-strict");
-    EnhanceJob.Outcome o = enhance("input=[\"" + in.toUri() + "\"]", "output.uri=" + out.toUri(),
-        "model.uri=" + model, "failures.max-ratio=0.1");
+    EnhanceJob.Outcome o =
+        enhance(
+            "input=[\"" + in.toUri() + "\"]",
+            "output.uri=" + out.toUri(),
+            "model.uri=" + model,
+            "failures.max-ratio=0.1");
     assertEquals(3, o.exitCode);
     assertEquals(3, o.summary.failed);
   }
@@ -170,10 +209,15 @@ class EnhanceJobTest extends SparkTestBase {
   @Test
   void sameFormatKeepsTheInputExtension() throws Exception {
     Path out = tmp.resolve("out-same");
-    EnhanceJob.Outcome o = enhance("input=[\"" + "file:" + in.resolve("box 1") + "/*.jpg\"]",
-        "output.uri=" + out.toUri(), "model.uri=" + model, "output.format=same");
+    EnhanceJob.Outcome o =
+        enhance(
+            "input=[\"" + "file:" + in.resolve("box 1") + "/*.jpg\"]",
+            "output.uri=" + out.toUri(),
+            "model.uri=" + model,
+            "output.format=same");
     assertEquals(1, o.summary.ok);
-    assertTrue(Files.exists(out.resolve("scene.jpg")), "glob root is the folder before the wildcard");
+    assertTrue(
+        Files.exists(out.resolve("scene.jpg")), "glob root is the folder before the wildcard");
     assertFalse(Files.exists(out.resolve("box 1")));
   }
 
@@ -193,11 +237,16 @@ class EnhanceJobTest extends SparkTestBase {
   @Test
   void aKilledRunsPendingManifestFilesNeverJoinALaterRun() throws Exception {
     Path out = tmp.resolve("out-ghost");
-    // What a driver killed during its manifest commit leaves: a committed task's file under _temporary.
+    // What a driver killed during its manifest commit leaves: a committed task's file under
+    // _temporary.
     Path staged = tmp.resolve("ghost-staging");
-    spark.createDataFrame(List.of(org.apache.spark.sql.RowFactory.create("file:/ghost.png")),
-        new org.apache.spark.sql.types.StructType().add("input_uri", "string"))
-        .coalesce(1).write().parquet(staged.toUri().toString());
+    spark
+        .createDataFrame(
+            List.of(org.apache.spark.sql.RowFactory.create("file:/ghost.png")),
+            new org.apache.spark.sql.types.StructType().add("input_uri", "string"))
+        .coalesce(1)
+        .write()
+        .parquet(staged.toUri().toString());
     Path part;
     try (Stream<Path> files = Files.list(staged)) {
       part = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().get();
@@ -206,13 +255,25 @@ class EnhanceJobTest extends SparkTestBase {
     Files.createDirectories(ghost);
     Files.copy(part, ghost.resolve("part-00000.parquet"));
 
-    EnhanceJob.Outcome run = enhance("input=[\"" + in.resolve("page.png").toUri() + "\"]",
-        "output.uri=" + out.toUri(), "model.uri=" + model);
+    EnhanceJob.Outcome run =
+        enhance(
+            "input=[\"" + in.resolve("page.png").toUri() + "\"]",
+            "output.uri=" + out.toUri(),
+            "model.uri=" + model);
     assertEquals(1, manifest(run).size());
-    assertFalse(Files.exists(out.resolve("_manifest/run_id=GHOST")), "the killed run's file was not committed");
-    List<String> runIds = spark.read().parquet(out.resolve("_manifest").toUri().toString())
-        .select("run_id").distinct().collectAsList().stream().map(r -> r.getString(0))
-        .collect(Collectors.toList());
+    assertFalse(
+        Files.exists(out.resolve("_manifest/run_id=GHOST")),
+        "the killed run's file was not committed");
+    List<String> runIds =
+        spark
+            .read()
+            .parquet(out.resolve("_manifest").toUri().toString())
+            .select("run_id")
+            .distinct()
+            .collectAsList()
+            .stream()
+            .map(r -> r.getString(0))
+            .collect(Collectors.toList());
     assertEquals(List.of(run.runId), runIds);
     assertFalse(Files.exists(out.resolve("_manifest/run_id=" + run.runId + "/_temporary")));
   }

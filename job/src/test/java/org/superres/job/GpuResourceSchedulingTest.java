@@ -26,19 +26,20 @@ import org.junit.jupiter.api.io.TempDir;
 import org.superres.cli.Main;
 import org.superres.samples.SampleImages;
 import org.superres.storage.ExecutorSparkHome;
-import org.superres.testing.Images;
 import org.superres.testing.Fixtures;
+import org.superres.testing.Images;
 
 /**
- * GPU binding through Spark's own resource scheduling, on a real standalone cluster (local-cluster: an
- * in-process master and worker that launch a separate executor JVM; local mode never schedules tasks by
- * GPU). The worker discovers two fake GPUs through submit/getGpusResources.sh, the executor gets both, each
- * task one. On this CPU jar auto must fall back to cpu, say so once per assigned address, and process every
- * input.
+ * GPU binding through Spark's own resource scheduling, on a real standalone cluster (local-cluster:
+ * an in-process master and worker that launch a separate executor JVM; local mode never schedules
+ * tasks by GPU). The worker discovers two fake GPUs through submit/getGpusResources.sh, the
+ * executor gets both, each task one. On this CPU jar auto must fall back to cpu, say so once per
+ * assigned address, and process every input.
  */
 class GpuResourceSchedulingTest {
   private static final Pattern CHOICE =
-      Pattern.compile("device\\.backend=auto \\(Spark assigned GPU (\\S+)\\): this is the CPU build .*; using cpu");
+      Pattern.compile(
+          "device\\.backend=auto \\(Spark assigned GPU (\\S+)\\): this is the CPU build .*; using cpu");
 
   @TempDir Path tmp;
 
@@ -50,30 +51,54 @@ class GpuResourceSchedulingTest {
     Path in = Files.createDirectories(tmp.resolve("in"));
     int inputs = 6;
     for (int i = 0; i < inputs; i++) {
-      Files.write(in.resolve("scan-" + i + ".png"), Images.encode(SampleImages.scene(36, 28, i), ".png"));
+      Files.write(
+          in.resolve("scan-" + i + ".png"), Images.encode(SampleImages.scene(36, 28, i), ".png"));
     }
     Path out = tmp.resolve("out");
     Set<String> appsBefore = apps();
 
     FileSystem.closeAll();
-    int exit = Main.run(new String[] {"enhance", "--input", in.toString(), "--output", out.toString(),
-        "--model", model, "--set", "partitions.max-files=1", "--set", "device.threads=1",
-        "--master", "local-cluster[1,2,1024]",
-        "--conf", "spark.executor.extraClassPath=" + ExecutorSparkHome.classesDir(),
-        "--conf", "spark.worker.resource.gpu.amount=2",
-        "--conf", "spark.worker.resource.gpu.discoveryScript=" + discovery,
-        "--conf", "spark.executor.cores=2",
-        "--conf", "spark.executor.resource.gpu.amount=2",
-        "--conf", "spark.task.resource.gpu.amount=1",
-        "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
-        "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=300s"});
+    int exit =
+        Main.run(
+            new String[] {
+              "enhance",
+              "--input",
+              in.toString(),
+              "--output",
+              out.toString(),
+              "--model",
+              model,
+              "--set",
+              "partitions.max-files=1",
+              "--set",
+              "device.threads=1",
+              "--master",
+              "local-cluster[1,2,1024]",
+              "--conf",
+              "spark.executor.extraClassPath=" + ExecutorSparkHome.classesDir(),
+              "--conf",
+              "spark.worker.resource.gpu.amount=2",
+              "--conf",
+              "spark.worker.resource.gpu.discoveryScript=" + discovery,
+              "--conf",
+              "spark.executor.cores=2",
+              "--conf",
+              "spark.executor.resource.gpu.amount=2",
+              "--conf",
+              "spark.task.resource.gpu.amount=1",
+              "--conf",
+              "spark.scheduler.minRegisteredResourcesRatio=1.0",
+              "--conf",
+              "spark.scheduler.maxRegisteredResourcesWaitingTime=300s"
+            });
     assertEquals(0, exit);
 
     List<JsonNode> rows = manifest(out);
     assertEquals(inputs, rows.size());
     for (JsonNode r : rows) {
       assertEquals("ok", r.get("status").asText(), r.toString());
-      assertEquals("cpu", r.get("device").asText(), "the CPU jar runs on the cpu whatever GPU was assigned");
+      assertEquals(
+          "cpu", r.get("device").asText(), "the CPU jar runs on the cpu whatever GPU was assigned");
       assertFalse(r.get("executor_id").asText().equals("driver"), "ran on the executor JVM");
     }
 
@@ -81,7 +106,8 @@ class GpuResourceSchedulingTest {
     newApps.removeAll(appsBefore);
     assertEquals(1, newApps.size(), "one new application under SPARK_HOME/work: " + newApps);
     List<String> addresses = new ArrayList<>();
-    try (Stream<Path> executors = Files.list(ExecutorSparkHome.workDir(newApps.iterator().next()))) {
+    try (Stream<Path> executors =
+        Files.list(ExecutorSparkHome.workDir(newApps.iterator().next()))) {
       for (Path dir : executors.collect(Collectors.toList())) {
         for (String line : Files.readAllLines(dir.resolve("stderr"), StandardCharsets.UTF_8)) {
           Matcher m = CHOICE.matcher(line);
@@ -91,17 +117,30 @@ class GpuResourceSchedulingTest {
         }
       }
     }
-    assertFalse(addresses.isEmpty(), "the executor logged its device choice with the GPU Spark assigned");
-    assertTrue(Set.of("0", "1").containsAll(addresses), "only discovered addresses are assigned: " + addresses);
-    assertEquals(new HashSet<>(addresses).size(), addresses.size(),
-        "each choice logged once per executor, not once per task (" + inputs + " tasks): " + addresses);
+    assertFalse(
+        addresses.isEmpty(), "the executor logged its device choice with the GPU Spark assigned");
+    assertTrue(
+        Set.of("0", "1").containsAll(addresses),
+        "only discovered addresses are assigned: " + addresses);
+    assertEquals(
+        new HashSet<>(addresses).size(),
+        addresses.size(),
+        "each choice logged once per executor, not once per task ("
+            + inputs
+            + " tasks): "
+            + addresses);
   }
 
-  /** A discovery script as Spark calls it (no arguments), reporting fake addresses through the real script. */
+  /**
+   * A discovery script as Spark calls it (no arguments), reporting fake addresses through the real
+   * script.
+   */
   static Path fakeGpuDiscovery(Path dir, String addresses) throws Exception {
     Path real = Fixtures.repoRoot().resolve("submit/getGpusResources.sh");
     Path script = dir.resolve("fake-gpus.sh");
-    Files.writeString(script, "#!/usr/bin/env bash\nSUPERRES_FAKE_GPUS='" + addresses + "' exec '" + real + "'\n");
+    Files.writeString(
+        script,
+        "#!/usr/bin/env bash\nSUPERRES_FAKE_GPUS='" + addresses + "' exec '" + real + "'\n");
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
     return script;
   }
@@ -111,7 +150,8 @@ class GpuResourceSchedulingTest {
     ObjectMapper json = new ObjectMapper();
     try (Stream<Path> runs = Files.list(out.resolve("_runs"))) {
       for (Path run : runs.collect(Collectors.toList())) {
-        for (String line : Files.readAllLines(run.resolve("manifest.jsonl"), StandardCharsets.UTF_8)) {
+        for (String line :
+            Files.readAllLines(run.resolve("manifest.jsonl"), StandardCharsets.UTF_8)) {
           if (!line.isBlank()) {
             rows.add(json.readTree(line));
           }

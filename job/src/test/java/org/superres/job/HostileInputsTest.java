@@ -25,13 +25,13 @@ import org.superres.testing.Fixtures;
 import org.superres.testing.HostileCorpus;
 
 /**
- * The whole job over the generated hostile corpus (HostileCorpus): every case ends in exactly one manifest
- * row with the expected status and error or note, good outputs decode at the expected size, the run
- * completes with exit code 0 (failures.max-ratio = 1 here), and nothing appears outside --output.
+ * The whole job over the generated hostile corpus (HostileCorpus): every case ends in exactly one
+ * manifest row with the expected status and error or note, good outputs decode at the expected
+ * size, the run completes with exit code 0 (failures.max-ratio = 1 here), and nothing appears
+ * outside --output.
  */
 class HostileInputsTest {
-  @TempDir
-  Path base;
+  @TempDir Path base;
 
   @Test
   void everyHostileInputEndsInOneClearRowAndNothingLeavesTheOutput() throws Exception {
@@ -47,16 +47,20 @@ class HostileInputsTest {
     SparkSession spark = JobTestSupport.session("local[2]");
     EnhanceJob.Outcome outcome;
     try {
-      // '..' segments in the --input itself: the listing root is normalised before anything is derived from it
-      outcome = new EnhanceJob(spark, JobTestSupport.settings(
-          "input=[\"" + in.resolve("../in/.").toUri() + "\"]",
-          "output.uri=" + out.toUri(),
-          "model.uri=" + model.toUri(),
-          "limits.max-input-bytes=" + HostileCorpus.MAX_BYTES,
-          "failures.max-ratio=1",
-          "partitions.max-files=8"))
-          .afterPlanning(inputs -> delete(in.resolve(HostileCorpus.VANISHING)))
-          .run();
+      // '..' segments in the --input itself: the listing root is normalised before anything is
+      // derived from it
+      outcome =
+          new EnhanceJob(
+                  spark,
+                  JobTestSupport.settings(
+                      "input=[\"" + in.resolve("../in/.").toUri() + "\"]",
+                      "output.uri=" + out.toUri(),
+                      "model.uri=" + model.toUri(),
+                      "limits.max-input-bytes=" + HostileCorpus.MAX_BYTES,
+                      "failures.max-ratio=1",
+                      "partitions.max-files=8"))
+              .afterPlanning(inputs -> delete(in.resolve(HostileCorpus.VANISHING)))
+              .run();
     } finally {
       spark.stop();
     }
@@ -65,7 +69,9 @@ class HostileInputsTest {
     List<JsonNode> rows = JobTestSupport.manifest(out, outcome.runId);
     for (JsonNode r : rows) {
       for (String column : ManifestRow.SCHEMA.fieldNames()) {
-        assertTrue(r.has(column), "manifest.jsonl rows hold every column, null included: " + column + " in " + r);
+        assertTrue(
+            r.has(column),
+            "manifest.jsonl rows hold every column, null included: " + column + " in " + r);
       }
     }
     assertEquals(corpus.cases.size(), rows.size(), "one row per listed input");
@@ -77,13 +83,21 @@ class HostileInputsTest {
       assertTrue(seenUris.add(row.get("input_uri").asText()), "exactly one row for " + c.name);
       String error = nullOrMissing(row, "error") ? null : row.get("error").asText();
       String note = nullOrMissing(row, "note") ? null : row.get("note").asText();
-      report.add(String.format("%-28s %-7s %s", c.name, row.get("status").asText(),
-          error != null ? error : note != null ? "note: " + note : ""));
+      report.add(
+          String.format(
+              "%-28s %-7s %s",
+              c.name,
+              row.get("status").asText(),
+              error != null ? error : note != null ? "note: " + note : ""));
       assertEquals(c.status, row.get("status").asText(), c.name + ": " + error);
       if (c.status.equals("failed")) {
         assertNotNull(error, c.name);
-        assertTrue(error.startsWith(c.text), c.name + ": expected '" + c.text + "...' but was '" + error + "'");
-        assertFalse(Files.exists(JobTestSupport.local(row.get("output_uri").asText())), c.name + " has no output");
+        assertTrue(
+            error.startsWith(c.text),
+            c.name + ": expected '" + c.text + "...' but was '" + error + "'");
+        assertFalse(
+            Files.exists(JobTestSupport.local(row.get("output_uri").asText())),
+            c.name + " has no output");
         continue;
       }
       assertTrue(nullOrMissing(row, "error"), c.name + " has no error");
@@ -93,47 +107,62 @@ class HostileInputsTest {
       }
       Path output = JobTestSupport.local(row.get("output_uri").asText());
       assertTrue(output.startsWith(out), c.name + " output " + output + " is below --output");
-      assertEquals(in.relativize(in.resolve(c.name)).toString().replaceFirst("\\.[^./]+$", ".png"),
-          out.relativize(output).toString(), c.name + ": same relative path, extension png");
+      assertEquals(
+          in.relativize(in.resolve(c.name)).toString().replaceFirst("\\.[^./]+$", ".png"),
+          out.relativize(output).toString(),
+          c.name + ": same relative path, extension png");
       DecodedImage img = codec.decode(Files.readAllBytes(output));
       assertEquals(c.outWidth, img.width(), c.name + " width");
       assertEquals(c.outHeight, img.height(), c.name + " height");
       assertEquals(c.outWidth, row.get("output_width").asInt(), c.name);
       if (c.bitDepth != null) {
-        assertEquals(c.bitDepth.intValue(), row.get("bit_depth").asInt(), c.name + " bit depth in the row");
+        assertEquals(
+            c.bitDepth.intValue(), row.get("bit_depth").asInt(), c.name + " bit depth in the row");
         assertEquals(c.bitDepth.intValue(), img.bitDepth(), c.name + " bit depth of the output");
       }
       if (c.name.equals("icc.jpg")) {
-        assertArrayEquals(HostileCorpus.iccProfile(), img.metadata.icc, "ICC profile carried into the PNG");
+        assertArrayEquals(
+            HostileCorpus.iccProfile(), img.metadata.icc, "ICC profile carried into the PNG");
       }
       if (c.name.equals("rotated.jpg")) {
         assertNotNull(img.metadata.exif, "EXIF carried into the PNG");
-        assertEquals(ExifOrientation.NORMAL, ExifOrientation.read(img.metadata.exif), "orientation reset");
+        assertEquals(
+            ExifOrientation.NORMAL, ExifOrientation.read(img.metadata.exif), "orientation reset");
       }
       if (c.name.equals("animated.gif") || c.name.equals("pages.tif")) {
         assertFirstFrameColour(img.pixels, c.name);
       }
     }
-    System.out.println("hostile corpus, " + rows.size() + " inputs:\n  " + String.join("\n  ", report));
+    System.out.println(
+        "hostile corpus, " + rows.size() + " inputs:\n  " + String.join("\n  ", report));
 
     JsonNode summary = JobTestSupport.summary(out, outcome.runId);
     assertEquals(corpus.cases.size(), summary.at("/inputs/listed").asInt());
-    assertTrue(summary.at("/errors_by_kind/not-an-image").asInt() >= 4, summary.get("errors_by_kind").toString());
+    assertTrue(
+        summary.at("/errors_by_kind/not-an-image").asInt() >= 4,
+        summary.get("errors_by_kind").toString());
 
-    // Nothing outside --output: the tree around it is what it was, less the input deleted on purpose.
+    // Nothing outside --output: the tree around it is what it was, less the input deleted on
+    // purpose.
     TreeSet<String> baseAfter = JobTestSupport.tree(base);
     baseAfter.removeIf(p -> p.equals("archive/out/result") || p.startsWith("archive/out/result/"));
     baseBefore.remove("archive/in/" + HostileCorpus.VANISHING);
     assertEquals(baseBefore, baseAfter, "files appeared or vanished outside --output");
-    assertTrue(JobTestSupport.tree(out).stream().noneMatch(p -> p.endsWith(".tmp")), "no temporary file left");
+    assertTrue(
+        JobTestSupport.tree(out).stream().noneMatch(p -> p.endsWith(".tmp")),
+        "no temporary file left");
   }
 
-  /** Frames of HostileCorpus.sequence are RGB (0,255,120), (60,195,120), (120,135,120): this is frame 0. */
+  /**
+   * Frames of HostileCorpus.sequence are RGB (0,255,120), (60,195,120), (120,135,120): this is
+   * frame 0.
+   */
   private static void assertFirstFrameColour(Mat m, String name) {
     org.bytedeco.javacpp.indexer.UByteIndexer px = m.createIndexer();
     int y = m.rows() / 2;
     int x = m.cols() / 2;
-    assertTrue(px.get(y, x, 1) > 200 && px.get(y, x, 2) < 40,
+    assertTrue(
+        px.get(y, x, 1) > 200 && px.get(y, x, 2) < 40,
         name + ": centre pixel is not the first frame's colour");
   }
 

@@ -29,27 +29,34 @@ public final class JobTestSupport {
   }
 
   public static SparkSession session(String master, String... conf) {
-    SparkConf c = new SparkConf().setMaster(master).setAppName("superres robustness test")
-        .set("spark.ui.enabled", "false")
-        .set("spark.sql.shuffle.partitions", "2")
-        .set("spark.sql.jsonGenerator.ignoreNullFields", "false");
+    SparkConf c =
+        new SparkConf()
+            .setMaster(master)
+            .setAppName("superres robustness test")
+            .set("spark.ui.enabled", "false")
+            .set("spark.sql.shuffle.partitions", "2")
+            .set("spark.sql.jsonGenerator.ignoreNullFields", "false");
     for (int i = 0; i + 1 < conf.length; i += 2) {
       c.set(conf[i], conf[i + 1]);
     }
     // getOrCreate would return a session another test class left running, with its master (local[2]
     // instead of the retries of local[2,4], say): stop it so this one is created as asked.
-    SparkSession.getDefaultSession().foreach(existing -> {
-      existing.stop();
-      return null;
-    });
+    SparkSession.getDefaultSession()
+        .foreach(
+            existing -> {
+              existing.stop();
+              return null;
+            });
     return SparkSession.builder().config(c).getOrCreate();
   }
 
   /** The rows of _runs/RUN_ID/manifest.jsonl. */
   public static List<JsonNode> manifest(Path output, String runId) throws IOException {
     List<JsonNode> rows = new ArrayList<>();
-    for (String line : Files.readAllLines(output.resolve("_runs").resolve(runId).resolve("manifest.jsonl"),
-        StandardCharsets.UTF_8)) {
+    for (String line :
+        Files.readAllLines(
+            output.resolve("_runs").resolve(runId).resolve("manifest.jsonl"),
+            StandardCharsets.UTF_8)) {
       if (!line.isBlank()) rows.add(JSON.readTree(line));
     }
     return rows;
@@ -69,15 +76,22 @@ public final class JobTestSupport {
   /** Every file and directory below dir, relative, sorted. */
   public static TreeSet<String> tree(Path dir) throws IOException {
     try (Stream<Path> s = Files.walk(dir)) {
-      return s.filter(p -> !p.equals(dir)).map(p -> dir.relativize(p).toString())
+      return s.filter(p -> !p.equals(dir))
+          .map(p -> dir.relativize(p).toString())
           .collect(Collectors.toCollection(TreeSet::new));
     }
   }
 
-  /** Image outputs below an output root: not the manifest, not run files, not hidden temporaries. */
+  /**
+   * Image outputs below an output root: not the manifest, not run files, not hidden temporaries.
+   */
   public static TreeSet<String> images(Path output) throws IOException {
-    return tree(output).stream().filter(p -> !p.startsWith("_") && Files.isRegularFile(output.resolve(p))
-        && !Paths.get(p).getFileName().toString().startsWith("."))
+    return tree(output).stream()
+        .filter(
+            p ->
+                !p.startsWith("_")
+                    && Files.isRegularFile(output.resolve(p))
+                    && !Paths.get(p).getFileName().toString().startsWith("."))
         .collect(Collectors.toCollection(TreeSet::new));
   }
 

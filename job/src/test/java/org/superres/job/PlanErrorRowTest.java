@@ -7,14 +7,21 @@ import org.junit.jupiter.api.Test;
 import org.superres.engine.ModelKind;
 import org.superres.engine.ModelSpec;
 
-/** An input the planner refused becomes a failed row with one "plan:" prefix, without loading any model. */
+/**
+ * An input the planner refused becomes a failed row with one "plan:" prefix, without loading any
+ * model.
+ */
 class PlanErrorRowTest {
   @Test
   void planErrorsKeepOneKindPrefix() {
-    ImagePipeline pipeline = new ImagePipeline(JobTestSupport.settings(), new ModelSpec("m", ModelKind.FSRCNN, 3,
-        "0"), () -> {
-          throw new AssertionError("a refused input must not load the model");
-        }, new Configuration());
+    ImagePipeline pipeline =
+        new ImagePipeline(
+            JobTestSupport.settings(),
+            new ModelSpec("m", ModelKind.FSRCNN, 3, "0"),
+            () -> {
+              throw new AssertionError("a refused input must not load the model");
+            },
+            new Configuration());
     InputFile in = new InputFile("file:/in/a.jpg", "a.jpg", 10, 0);
     in.outputUri = "file:/out/a.png";
     in.planError = "plan: output file:/out/a.png is already the output of file:/in/a.png";

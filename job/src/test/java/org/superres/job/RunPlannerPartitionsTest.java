@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** How listed inputs are grouped into tasks: work bounds a partition; inputs without work only fill it. */
+/**
+ * How listed inputs are grouped into tasks: work bounds a partition; inputs without work only fill
+ * it.
+ */
 class RunPlannerPartitionsTest {
   private static final long MB = 1 << 20;
 
@@ -36,7 +39,8 @@ class RunPlannerPartitionsTest {
     for (int i = 0; i < 20_010; i++) inputs.add(input(i, MB, i % 2001 != 0));
     List<List<InputFile>> parts = RunPlanner.partitions(inputs, 64 * MB, 4);
     assertEquals(20_010, rows(parts), "every input lands in exactly one partition");
-    // Bounded by rows (1000 per partition) and not by max-files (which would make 5,000 partitions).
+    // Bounded by rows (1000 per partition) and not by max-files (which would make 5,000
+    // partitions).
     assertTrue(parts.size() <= 21 + 3, "partitions: " + parts.size());
     for (List<InputFile> p : parts) {
       assertTrue(p.size() <= RunPlanner.MAX_ROWS_PER_PARTITION, "rows " + p.size());

@@ -12,8 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TemporaryOutputSweeperTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private InputFile output(String name, boolean skip) {
     InputFile in = new InputFile("file:/in/" + name, name, 1, 0);
@@ -30,8 +29,9 @@ class TemporaryOutputSweeperTest {
     Files.write(dir.resolve(".c.png.tmp"), new byte[] {1}); // not our naming
     Files.write(dir.resolve(".x.png.t9.tmp"), new byte[] {1}); // no such output in this run
 
-    int removed = new TemporaryOutputSweeper(new Configuration())
-        .sweep(List.of(output("a.png", false), output("b.png", true)));
+    int removed =
+        new TemporaryOutputSweeper(new Configuration())
+            .sweep(List.of(output("a.png", false), output("b.png", true)));
 
     assertEquals(1, removed);
     assertFalse(Files.exists(dir.resolve(".a.png.t17.tmp")));
@@ -44,8 +44,10 @@ class TemporaryOutputSweeperTest {
   @Test
   void removesTemporariesOfTheRunsReportAssetsToo() throws Exception {
     Path assets = Files.createDirectories(dir.resolve("_runs/R1/report-assets"));
-    Files.write(assets.resolve(".00001-model.png.t4.tmp"), new byte[] {1}); // killed while writing a crop
-    Files.write(assets.resolve("00002-model.png"), new byte[] {1}); // another sample's finished asset
+    Files.write(
+        assets.resolve(".00001-model.png.t4.tmp"), new byte[] {1}); // killed while writing a crop
+    Files.write(
+        assets.resolve("00002-model.png"), new byte[] {1}); // another sample's finished asset
     InputFile sampled = output("a.png", false);
     sampled.reportAssets = assets.resolve("00001").toUri().toString();
 

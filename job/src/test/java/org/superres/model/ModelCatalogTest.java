@@ -22,7 +22,10 @@ import org.superres.engine.ModelKind;
 import org.superres.engine.ModelSpec;
 import org.superres.testing.Fixtures;
 
-/** The catalog's checksums are enforced: verify, fetch and resolve refuse a file that does not match. */
+/**
+ * The catalog's checksums are enforced: verify, fetch and resolve refuse a file that does not
+ * match.
+ */
 class ModelCatalogTest {
   @TempDir Path tmp;
 
@@ -35,8 +38,11 @@ class ModelCatalogTest {
     assertEquals(ModelKind.EDSR, own.kind);
     assertEquals(3, own.scale);
     assertEquals(38_524_784L, catalog.get("EDSR_x3").bytes);
-    assertEquals("3baa3740fdb8ee9c52f1a41d69fa74cb9feef0fa9bfeec24f0ee58b928068e9a", catalog.get("EDSR_x3").sha256);
-    for (String n : List.of("EDSR_x2", "EDSR_x4", "FSRCNN_x3", "FSRCNN-small_x3", "ESPCN_x3", "LapSRN_x8")) {
+    assertEquals(
+        "3baa3740fdb8ee9c52f1a41d69fa74cb9feef0fa9bfeec24f0ee58b928068e9a",
+        catalog.get("EDSR_x3").sha256);
+    for (String n :
+        List.of("EDSR_x2", "EDSR_x4", "FSRCNN_x3", "FSRCNN-small_x3", "ESPCN_x3", "LapSRN_x8")) {
       assertTrue(catalog.contains(n), n);
     }
   }
@@ -62,18 +68,44 @@ class ModelCatalogTest {
     Files.write(mirror.resolve("ESPCN_x3.pb"), "not the model".getBytes(StandardCharsets.UTF_8));
     Path models = tmp.resolve("models");
 
-    assertEquals(0, cli(0, "models", "fetch", "FSRCNN_x3", "--from", mirror.toString(), "--set",
-        "model.dir=" + models));
+    assertEquals(
+        0,
+        cli(
+            0,
+            "models",
+            "fetch",
+            "FSRCNN_x3",
+            "--from",
+            mirror.toString(),
+            "--set",
+            "model.dir=" + models));
     assertTrue(Files.exists(models.resolve("FSRCNN_x3.pb")));
 
-    String err = captureErr(() -> assertEquals(1, Main.run(new String[] {"models", "fetch", "ESPCN_x3", "--from",
-        mirror.toString(), "--set", "model.dir=" + models})));
+    String err =
+        captureErr(
+            () ->
+                assertEquals(
+                    1,
+                    Main.run(
+                        new String[] {
+                          "models",
+                          "fetch",
+                          "ESPCN_x3",
+                          "--from",
+                          mirror.toString(),
+                          "--set",
+                          "model.dir=" + models
+                        })));
     assertTrue(err.contains("expected " + catalog.get("ESPCN_x3").sha256), err);
-    assertFalse(Files.exists(models.resolve("ESPCN_x3.pb")), "a file failing its checksum is not kept");
+    assertFalse(
+        Files.exists(models.resolve("ESPCN_x3.pb")), "a file failing its checksum is not kept");
 
     // verify: one good file passes; a damaged one fails with exit 1
     assertEquals(0, cli(0, "models", "verify", "--set", "model.dir=" + models));
-    Files.write(models.resolve("FSRCNN_x3.pb"), new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+    Files.write(
+        models.resolve("FSRCNN_x3.pb"),
+        new byte[] {1, 2, 3},
+        java.nio.file.StandardOpenOption.APPEND);
     assertEquals(1, cli(1, "models", "verify", "--set", "model.dir=" + models));
   }
 
@@ -81,9 +113,15 @@ class ModelCatalogTest {
   void resolvingADamagedCatalogModelIsAConfigError() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("damaged"));
     Files.write(dir.resolve("FSRCNN_x3.pb"), "truncated".getBytes(StandardCharsets.UTF_8));
-    JobSettings s = JobSettings.from(ConfigLoader.load(null, List.of("model.name=FSRCNN_x3", "model.dir=" + dir)));
-    ConfigError e = assertThrows(ConfigError.class, () -> new ModelResolver(new Configuration(), catalog).resolve(s));
-    assertTrue(e.getMessage().contains("sha256") && e.getMessage().contains("models fetch FSRCNN_x3"), e.getMessage());
+    JobSettings s =
+        JobSettings.from(
+            ConfigLoader.load(null, List.of("model.name=FSRCNN_x3", "model.dir=" + dir)));
+    ConfigError e =
+        assertThrows(
+            ConfigError.class, () -> new ModelResolver(new Configuration(), catalog).resolve(s));
+    assertTrue(
+        e.getMessage().contains("sha256") && e.getMessage().contains("models fetch FSRCNN_x3"),
+        e.getMessage());
   }
 
   @Test

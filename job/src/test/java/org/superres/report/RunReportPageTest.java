@@ -8,12 +8,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The page without Spark or a browser: escaping and the empty cases. RunReportBrowserTest renders a real run. */
+/**
+ * The page without Spark or a browser: escaping and the empty cases. RunReportBrowserTest renders a
+ * real run.
+ */
 class RunReportPageTest {
 
   @Test
   void escapesEverySpecialCharacter() {
-    assertEquals("&lt;a href=&quot;x&quot; class=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;",
+    assertEquals(
+        "&lt;a href=&quot;x&quot; class=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;",
         Html.escape("<a href=\"x\" class='y'>&amp;</a>"));
     assertEquals("", Html.escape(null));
   }
@@ -21,7 +25,10 @@ class RunReportPageTest {
   @Test
   void inputDerivedStringsNeverBecomeMarkup() {
     RunReportData d = data();
-    d.failures.add(new String[] {"file:/in/<script>alert(1)</script>.png", "decode: bad <b>header</b> & \"quote\""});
+    d.failures.add(
+        new String[] {
+          "file:/in/<script>alert(1)</script>.png", "decode: bad <b>header</b> & \"quote\""
+        });
     d.failuresTotal = 1;
     d.postprocess = "<i>x</i>";
     String html = RunReportPage.render(d);

@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * Runs superres in its own JVM, as submit/superres does, capturing everything it prints: what a user
- * sees, and what the credential tests search for secrets.
+ * Runs superres in its own JVM, as submit/superres does, capturing everything it prints: what a
+ * user sees, and what the credential tests search for secrets.
  */
 final class ChildJvm {
   final int exitCode;
@@ -22,36 +22,55 @@ final class ChildJvm {
     this.output = output;
   }
 
-  /** A log4j2 configuration for the child: everything at LEVEL and above to stderr, one line each. */
+  /**
+   * A log4j2 configuration for the child: everything at LEVEL and above to stderr, one line each.
+   */
   static Path log4jConfig(Path dir, String level) throws IOException {
     Path file = dir.resolve("log4j2-" + level + ".properties");
-    java.nio.file.Files.writeString(file, String.join("\n", "rootLogger.level = " + level,
-        "rootLogger.appenderRef.stderr.ref = console", "appender.console.type = Console",
-        "appender.console.name = console", "appender.console.target = SYSTEM_ERR",
-        "appender.console.layout.type = PatternLayout", "appender.console.layout.pattern = %-5p %c{1}: %m%n", ""));
+    java.nio.file.Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "rootLogger.level = " + level,
+            "rootLogger.appenderRef.stderr.ref = console",
+            "appender.console.type = Console",
+            "appender.console.name = console",
+            "appender.console.target = SYSTEM_ERR",
+            "appender.console.layout.type = PatternLayout",
+            "appender.console.layout.pattern = %-5p %c{1}: %m%n",
+            ""));
     return file;
   }
 
-  static ChildJvm run(Path log4jConfig, List<String> args) throws IOException, InterruptedException {
+  static ChildJvm run(Path log4jConfig, List<String> args)
+      throws IOException, InterruptedException {
     return run(log4jConfig, args, java.util.Map.of());
   }
 
-  /** @param env added to this JVM's environment (HADOOP_USER_NAME, for example) */
+  /**
+   * @param env added to this JVM's environment (HADOOP_USER_NAME, for example)
+   */
   static ChildJvm run(Path log4jConfig, List<String> args, java.util.Map<String, String> env)
       throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx2g");
     // The module options this JVM got from surefire (Spark on JDK 17 needs them).
-    for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (arg.startsWith("--add-opens") || arg.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
+    for (String arg :
+        java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (arg.startsWith("--add-opens")
+          || arg.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
           || arg.startsWith("-Djdk.reflect")) {
         cmd.add(arg);
       }
     }
     cmd.add("-Dlog4j2.configurationFile=" + log4jConfig);
-    String cp = ExecutorSparkHome.classesDir() + File.pathSeparator + ExecutorSparkHome.runtimeJars().stream()
-        .map(Path::toString).collect(Collectors.joining(File.pathSeparator));
+    String cp =
+        ExecutorSparkHome.classesDir()
+            + File.pathSeparator
+            + ExecutorSparkHome.runtimeJars().stream()
+                .map(Path::toString)
+                .collect(Collectors.joining(File.pathSeparator));
     cmd.add("-cp");
     cmd.add(cp);
     cmd.add("org.superres.cli.Main");

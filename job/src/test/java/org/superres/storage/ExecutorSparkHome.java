@@ -3,8 +3,8 @@ package org.superres.storage;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -18,16 +18,18 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The SPARK_HOME that separate executor JVMs (Spark's local-cluster master) start from: jars/ holds links
- * to the job's runtime classpath (Spark, Hadoop, S3A, OpenCV, ...) taken from this test JVM, conf/ the
- * executors' log4j2 configuration. surefire sets SPARK_HOME to job/target/spark-home (job/pom.xml).
+ * The SPARK_HOME that separate executor JVMs (Spark's local-cluster master) start from: jars/ holds
+ * links to the job's runtime classpath (Spark, Hadoop, S3A, OpenCV, ...) taken from this test JVM,
+ * conf/ the executors' log4j2 configuration. surefire sets SPARK_HOME to job/target/spark-home
+ * (job/pom.xml).
  */
 public final class ExecutorSparkHome {
   private ExecutorSparkHome() {}
 
   public static Path prepare() throws IOException {
     String env = System.getenv("SPARK_HOME");
-    Assumptions.assumeTrue(env != null, "SPARK_HOME is not set: run through Maven (job/pom.xml sets it)");
+    Assumptions.assumeTrue(
+        env != null, "SPARK_HOME is not set: run through Maven (job/pom.xml sets it)");
     Path home = Paths.get(env).toAbsolutePath();
     Path jars = home.resolve("jars");
     Files.createDirectories(jars);
@@ -45,20 +47,24 @@ public final class ExecutorSparkHome {
     }
     Path conf = home.resolve("conf");
     Files.createDirectories(conf);
-    Files.writeString(conf.resolve("log4j2.properties"), String.join("\n",
-        "rootLogger.level = warn",
-        "rootLogger.appenderRef.stderr.ref = console",
-        "appender.console.type = Console",
-        "appender.console.name = console",
-        "appender.console.target = SYSTEM_ERR",
-        "appender.console.layout.type = PatternLayout",
-        "appender.console.layout.pattern = %d{HH:mm:ss} %-5p %c{1}: %m%n",
-        "logger.superres.name = org.superres",
-        "logger.superres.level = info",
-        // "Fetching spark://.../files/MODEL with timestamp": the executor taking the shipped model.
-        "logger.executor.name = org.apache.spark.executor.Executor",
-        "logger.executor.level = info",
-        ""));
+    Files.writeString(
+        conf.resolve("log4j2.properties"),
+        String.join(
+            "\n",
+            "rootLogger.level = warn",
+            "rootLogger.appenderRef.stderr.ref = console",
+            "appender.console.type = Console",
+            "appender.console.name = console",
+            "appender.console.target = SYSTEM_ERR",
+            "appender.console.layout.type = PatternLayout",
+            "appender.console.layout.pattern = %d{HH:mm:ss} %-5p %c{1}: %m%n",
+            "logger.superres.name = org.superres",
+            "logger.superres.level = info",
+            // "Fetching spark://.../files/MODEL with timestamp": the executor taking the shipped
+            // model.
+            "logger.executor.name = org.apache.spark.executor.Executor",
+            "logger.executor.level = info",
+            ""));
     return home;
   }
 
@@ -102,7 +108,10 @@ public final class ExecutorSparkHome {
             if (url.startsWith("file:")) {
               out.add(Paths.get(URI.create(url)));
             } else if (!url.isEmpty()) { // relative to the booter jar, URL-encoded
-              out.add(p.getParent().resolve(java.net.URLDecoder.decode(url, StandardCharsets.UTF_8)).normalize());
+              out.add(
+                  p.getParent()
+                      .resolve(java.net.URLDecoder.decode(url, StandardCharsets.UTF_8))
+                      .normalize());
             }
           }
         } catch (IOException e) {
@@ -120,8 +129,12 @@ public final class ExecutorSparkHome {
     if (!n.endsWith(".jar") || !Files.isRegularFile(p)) {
       return;
     }
-    if (n.startsWith("junit-") || n.startsWith("opentest4j") || n.startsWith("apiguardian")
-        || n.startsWith("surefire") || n.startsWith("common-java5") || n.startsWith("hadoop-client-minicluster")) {
+    if (n.startsWith("junit-")
+        || n.startsWith("opentest4j")
+        || n.startsWith("apiguardian")
+        || n.startsWith("surefire")
+        || n.startsWith("common-java5")
+        || n.startsWith("hadoop-client-minicluster")) {
       return;
     }
     out.add(p.toAbsolutePath());

@@ -35,11 +35,18 @@ class HdfsEndToEndTest {
     String root = hdfs.uri();
     Path in = new Path(root + "/archive/scans");
     int listed = StorageFixtures.copySamples(fs, in, 1, false);
-    fs.copyFromLocalFile(new Path(Fixtures.ownModel().toUri()), new Path(root + "/models/superres-edsr-x3.pb"));
+    fs.copyFromLocalFile(
+        new Path(Fixtures.ownModel().toUri()), new Path(root + "/models/superres-edsr-x3.pb"));
     Path out = new Path(root + "/enhanced");
 
-    int exit = Jobs.runInProcess(Jobs.enhance(in.toString(), out.toString(), root + "/models/superres-edsr-x3.pb",
-        "--master", "local[2]"));
+    int exit =
+        Jobs.runInProcess(
+            Jobs.enhance(
+                in.toString(),
+                out.toString(),
+                root + "/models/superres-edsr-x3.pb",
+                "--master",
+                "local[2]"));
     assertEquals(0, exit);
     FileSystem.closeAll();
     fs = hdfs.fs();
@@ -57,12 +64,22 @@ class HdfsEndToEndTest {
     JsonNode summary = StorageFixtures.summary(fs, runs.get(0));
     assertEquals(root + "/models/superres-edsr-x3.pb", summary.get("model").get("uri").asText());
     assertTrue(fs.exists(new Path(out, "_manifest/run_id=" + new Path(runs.get(0)).getName())));
-    System.out.printf("[storage] hdfs: %d images, %.2f images/s, model loads %d%n", rows.size(),
-        summary.get("throughput_images_per_second").asDouble(), summary.get("model").get("loads").asInt());
+    System.out.printf(
+        "[storage] hdfs: %d images, %.2f images/s, model loads %d%n",
+        rows.size(),
+        summary.get("throughput_images_per_second").asDouble(),
+        summary.get("model").get("loads").asInt());
 
     // A rerun into the same output skips everything (skip-existing).
-    assertEquals(0, Jobs.runInProcess(Jobs.enhance(in.toString(), out.toString(), root + "/models/superres-edsr-x3.pb",
-        "--master", "local[2]")));
+    assertEquals(
+        0,
+        Jobs.runInProcess(
+            Jobs.enhance(
+                in.toString(),
+                out.toString(),
+                root + "/models/superres-edsr-x3.pb",
+                "--master",
+                "local[2]")));
     fs = hdfs.fs();
     runs = StorageFixtures.runDirs(fs, out);
     assertEquals(2, runs.size());

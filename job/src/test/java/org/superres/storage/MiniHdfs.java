@@ -7,7 +7,10 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 
-/** An in-process HDFS (one NameNode, one DataNode) under job/target, started and stopped by a test class. */
+/**
+ * An in-process HDFS (one NameNode, one DataNode) under job/target, started and stopped by a test
+ * class.
+ */
 final class MiniHdfs implements AutoCloseable {
   private final MiniDFSCluster cluster;
 

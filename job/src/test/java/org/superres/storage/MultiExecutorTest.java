@@ -32,8 +32,8 @@ import org.superres.testing.Fixtures;
 
 /**
  * The job on two separate executor JVMs (Spark local-cluster: an in-process master and workers that
- * launch real executor processes from SPARK_HOME). Proves one model load per executor JVM, taken from
- * SparkFiles, and one manifest row per input, also when an executor JVM is killed mid-run.
+ * launch real executor processes from SPARK_HOME). Proves one model load per executor JVM, taken
+ * from SparkFiles, and one manifest row per input, also when an executor JVM is killed mid-run.
  */
 class MultiExecutorTest {
   private static final Pattern LOAD = Pattern.compile("loaded model .* load #(\\d+) in this JVM");
@@ -49,20 +49,21 @@ class MultiExecutorTest {
   }
 
   /**
-   * Two workers of one core each; the run waits until both executors registered before scheduling. The
-   * caller's options come first: of repeated --set lines the first wins.
+   * Two workers of one core each; the run waits until both executors registered before scheduling.
+   * The caller's options come first: of repeated --set lines the first wins.
    */
   static List<String> cluster(String... more) {
     List<String> a = new ArrayList<>(Arrays.asList(more));
-    a.addAll(Arrays.asList(
-        "--master", "local-cluster[2,1,1024]",
-        "--conf", "spark.executor.extraClassPath=" + ExecutorSparkHome.classesDir(),
-        "--conf", "spark.cores.max=2",
-        "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
-        "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=300s",
-        "--conf", "spark.extraListeners=" + TaskFailureCounter.class.getName(),
-        "--set", "partitions.max-files=2",
-        "--set", "device.threads=1"));
+    a.addAll(
+        Arrays.asList(
+            "--master", "local-cluster[2,1,1024]",
+            "--conf", "spark.executor.extraClassPath=" + ExecutorSparkHome.classesDir(),
+            "--conf", "spark.cores.max=2",
+            "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
+            "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=300s",
+            "--conf", "spark.extraListeners=" + TaskFailureCounter.class.getName(),
+            "--set", "partitions.max-files=2",
+            "--set", "device.threads=1"));
     return a;
   }
 
@@ -130,7 +131,14 @@ class MultiExecutorTest {
 
     @Override
     public String toString() {
-      return "loads " + loads + ", fetches " + fetches + ", from SparkFiles " + fromSparkFiles + ", threads " + threads;
+      return "loads "
+          + loads
+          + ", fetches "
+          + fetches
+          + ", from SparkFiles "
+          + fromSparkFiles
+          + ", threads "
+          + threads;
     }
   }
 
@@ -161,7 +169,8 @@ class MultiExecutorTest {
     }
     assertEquals(inputs, distinctInputs.size(), "every input processed once");
     assertFalse(imagesByExecutor.containsKey("driver"), "images ran on executors, not the driver");
-    assertEquals(2, imagesByExecutor.size(), "both executor JVMs processed images: " + imagesByExecutor);
+    assertEquals(
+        2, imagesByExecutor.size(), "both executor JVMs processed images: " + imagesByExecutor);
 
     Map<String, ExecutorLog> logs = executorLogs(appId);
     for (String executor : imagesByExecutor.keySet()) {
@@ -169,13 +178,18 @@ class MultiExecutorTest {
       assertEquals(List.of(1), log.loads, "executor " + executor + ": " + log);
       assertEquals(1, log.fetches, "executor " + executor + " fetched the model once: " + log);
       assertEquals(1, log.fromSparkFiles, "executor " + executor + ": " + log);
-      assertEquals(List.of("1 (local-cluster worker cores)"), log.threads, "executor " + executor + ": " + log);
+      assertEquals(
+          List.of("1 (local-cluster worker cores)"),
+          log.threads,
+          "executor " + executor + ": " + log);
     }
     JsonNode summary = StorageFixtures.summary(fs, run);
     assertEquals(imagesByExecutor.size(), summary.get("model").get("loads").asInt());
     StorageFixtures.assertOutputsWhole(fs, rows);
-    System.out.printf("[storage] multi-executor (%s): %d inputs, images per executor %s, executor logs %s, "
-        + "summary model.loads %d%n", appId, inputs, imagesByExecutor, logs, summary.get("model").get("loads").asInt());
+    System.out.printf(
+        "[storage] multi-executor (%s): %d inputs, images per executor %s, executor logs %s, "
+            + "summary model.loads %d%n",
+        appId, inputs, imagesByExecutor, logs, summary.get("model").get("loads").asInt());
   }
 
   @Test
@@ -201,7 +215,8 @@ class MultiExecutorTest {
         victim = executorProcess(appId, "0");
       }
     }
-    assertTrue(victim != null, "no executor to kill: the run ended before 3 outputs or no executor 0");
+    assertTrue(
+        victim != null, "no executor to kill: the run ended before 3 outputs or no executor 0");
     long pid = victim.pid();
     assertTrue(victim.destroyForcibly(), "kill -9 executor 0, pid " + pid);
     int imagesAtKill = outputImages(out);
@@ -221,17 +236,29 @@ class MultiExecutorTest {
     }
     int duplicates = rows.size() - distinct.size();
     int lost = inputs - distinct.size();
-    System.out.printf("[storage] fault executor-kill: killed executor 0 (pid %d) after %d outputs; inputs %d, "
-        + "rows %d, failed task attempts (retried) %d, rows from retried attempts %d, executors removed %d, "
-        + "duplicates %d, lost %d%n", pid, imagesAtKill, inputs, rows.size(), TaskFailureCounter.FAILED_TASKS.get(),
-        reprocessed, TaskFailureCounter.REMOVED_EXECUTORS.get(), duplicates, lost);
+    System.out.printf(
+        "[storage] fault executor-kill: killed executor 0 (pid %d) after %d outputs; inputs %d, "
+            + "rows %d, failed task attempts (retried) %d, rows from retried attempts %d, executors removed %d, "
+            + "duplicates %d, lost %d%n",
+        pid,
+        imagesAtKill,
+        inputs,
+        rows.size(),
+        TaskFailureCounter.FAILED_TASKS.get(),
+        reprocessed,
+        TaskFailureCounter.REMOVED_EXECUTORS.get(),
+        duplicates,
+        lost);
     assertEquals(0, duplicates);
     assertEquals(0, lost);
     assertEquals(inputs, rows.size());
-    assertTrue(TaskFailureCounter.FAILED_TASKS.get() >= 1, "the killed executor's task failed and was retried");
+    assertTrue(
+        TaskFailureCounter.FAILED_TASKS.get() >= 1,
+        "the killed executor's task failed and was retried");
     assertTrue(reprocessed >= 1, "rows of the retried task carry task_attempt > 0");
     StorageFixtures.assertOutputsWhole(fs, rows);
-    assertEquals(List.of(), StorageFixtures.leftoverTemporaries(fs, out), "no partial image remains");
+    assertEquals(
+        List.of(), StorageFixtures.leftoverTemporaries(fs, out), "no partial image remains");
     assertEquals(inputs, outputImages(out));
   }
 
@@ -243,10 +270,15 @@ class MultiExecutorTest {
   }
 
   static ProcessHandle executorProcess(String appId, String executorId) {
-    return ProcessHandle.allProcesses().filter(p -> {
-      String cmd = p.info().commandLine().orElse("");
-      return cmd.contains("CoarseGrainedExecutorBackend") && cmd.contains("--app-id " + appId)
-          && cmd.contains("--executor-id " + executorId + " ");
-    }).findFirst().orElse(null);
+    return ProcessHandle.allProcesses()
+        .filter(
+            p -> {
+              String cmd = p.info().commandLine().orElse("");
+              return cmd.contains("CoarseGrainedExecutorBackend")
+                  && cmd.contains("--app-id " + appId)
+                  && cmd.contains("--executor-id " + executorId + " ");
+            })
+        .findFirst()
+        .orElse(null);
   }
 }

@@ -25,10 +25,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.superres.testing.Fixtures;
 
 /**
- * The job against a real S3 server (S3Proxy over HTTP on 127.0.0.1) through S3A, configured as users
- * configure it: inputs by glob, the model shipped from s3a:// with addFile, outputs and manifest on s3a://.
- * Credentials come from a --config file (superres.spark) and must show up nowhere: not in what the run
- * prints at INFO, not in any object it writes.
+ * The job against a real S3 server (S3Proxy over HTTP on 127.0.0.1) through S3A, configured as
+ * users configure it: inputs by glob, the model shipped from s3a:// with addFile, outputs and
+ * manifest on s3a://. Credentials come from a --config file (superres.spark) and must show up
+ * nowhere: not in what the run prints at INFO, not in any object it writes.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class S3EndToEndTest {
@@ -58,9 +58,15 @@ class S3EndToEndTest {
     java.nio.file.Path dir = java.nio.file.Path.of("target", "s3-e2e").toAbsolutePath();
     Files.createDirectories(dir);
     credentials = dir.resolve("credentials.conf");
-    Files.writeString(credentials, "superres.spark {\n"
-        + "  \"spark.hadoop.fs.s3a.access.key\" = \"" + s3.accessKey() + "\"\n"
-        + "  \"spark.hadoop.fs.s3a.secret.key\" = \"" + s3.secretKey() + "\"\n}\n");
+    Files.writeString(
+        credentials,
+        "superres.spark {\n"
+            + "  \"spark.hadoop.fs.s3a.access.key\" = \""
+            + s3.accessKey()
+            + "\"\n"
+            + "  \"spark.hadoop.fs.s3a.secret.key\" = \""
+            + s3.secretKey()
+            + "\"\n}\n");
     log4j = ChildJvm.log4jConfig(dir, "info");
   }
 
@@ -72,8 +78,15 @@ class S3EndToEndTest {
   }
 
   static List<String> enhance(String output, String configFile) {
-    List<String> a = Jobs.enhance("s3a://" + BUCKET + "/scans/*.png", output, model, "--master", "local[2]",
-        "--config", configFile);
+    List<String> a =
+        Jobs.enhance(
+            "s3a://" + BUCKET + "/scans/*.png",
+            output,
+            model,
+            "--master",
+            "local[2]",
+            "--config",
+            configFile);
     a.addAll(s3.confArgs(false));
     return a;
   }
@@ -92,16 +105,21 @@ class S3EndToEndTest {
       assertEquals(pngs, rows.size(), "the glob *.png picks the PNGs only");
       for (JsonNode r : rows) {
         assertEquals("ok", r.get("status").asText(), r.toString());
-        assertTrue(r.get("input_uri").asText().matches("s3a://archive/scans/[^/]+\\.png"), r.toString());
-        assertTrue(r.get("output_uri").asText().startsWith("s3a://archive/enhanced/"), r.toString());
+        assertTrue(
+            r.get("input_uri").asText().matches("s3a://archive/scans/[^/]+\\.png"), r.toString());
+        assertTrue(
+            r.get("output_uri").asText().startsWith("s3a://archive/enhanced/"), r.toString());
       }
       StorageFixtures.assertOutputsWhole(fs, rows);
       JsonNode summary = StorageFixtures.summary(fs, runs.get(0));
       assertEquals(model, summary.get("model").get("uri").asText());
       assertEquals(1, summary.get("model").get("loads").asInt());
       assertTrue(fs.exists(new Path(out + "/_manifest/run_id=" + new Path(runs.get(0)).getName())));
-      System.out.printf("[storage] s3a: %d images, %.2f images/s, model loads %d%n", rows.size(),
-          summary.get("throughput_images_per_second").asDouble(), summary.get("model").get("loads").asInt());
+      System.out.printf(
+          "[storage] s3a: %d images, %.2f images/s, model loads %d%n",
+          rows.size(),
+          summary.get("throughput_images_per_second").asDouble(),
+          summary.get("model").get("loads").asInt());
 
       assertNoSecret("the run's console output (INFO)", run.output);
       for (String object : everythingUnder(fs, new Path(out))) {
@@ -109,7 +127,8 @@ class S3EndToEndTest {
           assertNoSecret(object, new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
         }
       }
-      assertTrue(summary.get("config").toString().contains("***"), "the summary shows the keys redacted");
+      assertTrue(
+          summary.get("config").toString().contains("***"), "the summary shows the keys redacted");
     }
   }
 
@@ -127,7 +146,9 @@ class S3EndToEndTest {
       for (JsonNode r : rows) {
         assertEquals("skipped", r.get("status").asText(), r.toString());
       }
-      assertEquals(0, StorageFixtures.summary(fs, runs.get(1)).get("model").get("loads").asInt(),
+      assertEquals(
+          0,
+          StorageFixtures.summary(fs, runs.get(1)).get("model").get("loads").asInt(),
           "nothing to do: no executor loads the model");
     }
   }
@@ -137,14 +158,24 @@ class S3EndToEndTest {
   void wrongCredentialsGiveOneClearErrorAtStart() throws Exception {
     java.nio.file.Path wrong = credentials.resolveSibling("wrong-credentials.conf");
     String wrongSecret = "not-the-secret-" + Long.toHexString(System.nanoTime());
-    Files.writeString(wrong, "superres.spark {\n"
-        + "  \"spark.hadoop.fs.s3a.access.key\" = \"" + s3.accessKey() + "\"\n"
-        + "  \"spark.hadoop.fs.s3a.secret.key\" = \"" + wrongSecret + "\"\n}\n");
-    ChildJvm run = ChildJvm.run(log4j, enhance("s3a://" + BUCKET + "/enhanced-wrong", wrong.toString()));
+    Files.writeString(
+        wrong,
+        "superres.spark {\n"
+            + "  \"spark.hadoop.fs.s3a.access.key\" = \""
+            + s3.accessKey()
+            + "\"\n"
+            + "  \"spark.hadoop.fs.s3a.secret.key\" = \""
+            + wrongSecret
+            + "\"\n}\n");
+    ChildJvm run =
+        ChildJvm.run(log4j, enhance("s3a://" + BUCKET + "/enhanced-wrong", wrong.toString()));
 
     assertEquals(2, run.exitCode, run.output);
-    List<String> errors = run.output.lines().filter(l -> l.startsWith("superres: error:"))
-        .collect(Collectors.toList());
+    List<String> errors =
+        run.output
+            .lines()
+            .filter(l -> l.startsWith("superres: error:"))
+            .collect(Collectors.toList());
     assertEquals(1, errors.size(), run.output);
     String error = errors.get(0);
     System.out.println("[storage] wrong credentials: " + error);
@@ -154,9 +185,12 @@ class S3EndToEndTest {
     assertTrue(error.contains("fs.s3a.secret.key"), "says what to check: " + error);
     assertFalse(run.output.contains(wrongSecret), "the wrong secret leaked:\n" + run.output);
     assertNoSecret("output of the failed run", run.output);
-    assertFalse(run.output.contains("EnhancePartition"), "no executor work started:\n" + run.output);
+    assertFalse(
+        run.output.contains("EnhancePartition"), "no executor work started:\n" + run.output);
     try (FileSystem fs = s3.fs(BUCKET)) {
-      assertFalse(fs.exists(new Path("s3a://" + BUCKET + "/enhanced-wrong/_runs")), "the run stopped at start");
+      assertFalse(
+          fs.exists(new Path("s3a://" + BUCKET + "/enhanced-wrong/_runs")),
+          "the run stopped at start");
     }
   }
 

@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.superres.testing.Fixtures;
 
 /**
- * The S3 server is stopped in the middle of a run and started again a few seconds later: S3A's retries
- * (settings as in job/STORAGE.md) carry the run through, every input has one manifest row, and every
- * output object is a whole image.
+ * The S3 server is stopped in the middle of a run and started again a few seconds later: S3A's
+ * retries (settings as in job/STORAGE.md) carry the run through, every input has one manifest row,
+ * and every output object is a whole image.
  */
 class S3OutageFaultTest {
   private static final String BUCKET = "outage";
@@ -47,7 +47,9 @@ class S3OutageFaultTest {
         fs.delete(new Path("s3a://" + BUCKET + "/" + prefix), true);
       }
       SmallImages.write(fs, new Path("s3a://" + BUCKET + "/scans"), 24, 96, 72);
-      fs.copyFromLocalFile(new Path(localModel.toUri()), new Path("s3a://" + BUCKET + "/models/superres-edsr-x3.pb"));
+      fs.copyFromLocalFile(
+          new Path(localModel.toUri()),
+          new Path("s3a://" + BUCKET + "/models/superres-edsr-x3.pb"));
     }
   }
 
@@ -62,14 +64,27 @@ class S3OutageFaultTest {
   void runSurvivesTheServerGoingAwayAndComingBack() throws Exception {
     int inputs = 24;
     String out = "s3a://" + BUCKET + "/enhanced";
-    List<String> argv = Jobs.enhance("s3a://" + BUCKET + "/scans/*.png", out,
-        "s3a://" + BUCKET + "/models/superres-edsr-x3.pb", "--master", "local[2]",
-        "--set", "partitions.max-files=2", "--set", "device.threads=1",
-        "--conf", "spark.extraListeners=" + TaskFailureCounter.class.getName(),
-        // What STORAGE.md recommends for flaky endpoints: S3A retries connectivity failures this long.
-        "--conf", "spark.hadoop.fs.s3a.retry.limit=20",
-        "--conf", "spark.hadoop.fs.s3a.retry.interval=1s",
-        "--conf", "spark.hadoop.fs.s3a.attempts.maximum=10");
+    List<String> argv =
+        Jobs.enhance(
+            "s3a://" + BUCKET + "/scans/*.png",
+            out,
+            "s3a://" + BUCKET + "/models/superres-edsr-x3.pb",
+            "--master",
+            "local[2]",
+            "--set",
+            "partitions.max-files=2",
+            "--set",
+            "device.threads=1",
+            "--conf",
+            "spark.extraListeners=" + TaskFailureCounter.class.getName(),
+            // What STORAGE.md recommends for flaky endpoints: S3A retries connectivity failures
+            // this long.
+            "--conf",
+            "spark.hadoop.fs.s3a.retry.limit=20",
+            "--conf",
+            "spark.hadoop.fs.s3a.retry.interval=1s",
+            "--conf",
+            "spark.hadoop.fs.s3a.attempts.maximum=10");
     argv.addAll(s3.confArgs(true));
     TaskFailureCounter.reset();
 
@@ -81,7 +96,9 @@ class S3OutageFaultTest {
     while (!exit.isDone() && System.nanoTime() < deadline && (before = outputs(client)) < 3) {
       Thread.sleep(200);
     }
-    assertTrue(before >= 3 && before < inputs && !exit.isDone(), "the run must be midway when the server stops");
+    assertTrue(
+        before >= 3 && before < inputs && !exit.isDone(),
+        "the run must be midway when the server stops");
     long t0 = System.nanoTime();
     s3.stop();
     Thread.sleep(4000);
@@ -108,10 +125,20 @@ class S3OutageFaultTest {
       }
       int duplicates = rows.size() - distinct.size();
       int lost = inputs - distinct.size();
-      System.out.printf("[storage] fault s3-outage: server down %.1f s after %d outputs; inputs %d, rows %d, "
-          + "failed task attempts (retried) %d, rows from retried attempts %d, S3A retry counters %s, not ok %d, "
-          + "duplicates %d, lost %d%n", outageSeconds, before, inputs, rows.size(),
-          TaskFailureCounter.FAILED_TASKS.get(), reprocessed, s3aRetries, notOk.size(), duplicates, lost);
+      System.out.printf(
+          "[storage] fault s3-outage: server down %.1f s after %d outputs; inputs %d, rows %d, "
+              + "failed task attempts (retried) %d, rows from retried attempts %d, S3A retry counters %s, not ok %d, "
+              + "duplicates %d, lost %d%n",
+          outageSeconds,
+          before,
+          inputs,
+          rows.size(),
+          TaskFailureCounter.FAILED_TASKS.get(),
+          reprocessed,
+          s3aRetries,
+          notOk.size(),
+          duplicates,
+          lost);
       assertEquals(0, duplicates);
       assertEquals(0, lost);
       assertEquals(inputs, rows.size());
@@ -123,19 +150,22 @@ class S3OutageFaultTest {
   }
 
   /**
-   * S3A's own retry counters of the run: in local mode the driver and the tasks share the cached S3A
-   * instance, which outlives the Spark session.
+   * S3A's own retry counters of the run: in local mode the driver and the tasks share the cached
+   * S3A instance, which outlives the Spark session.
    */
   private static Map<String, Long> s3aRetryCounters() throws java.io.IOException {
     FileSystem used = FileSystem.get(URI.create("s3a://" + BUCKET + "/"), new Configuration());
     IOStatistics stats = IOStatisticsSupport.retrieveIOStatistics(used);
     Map<String, Long> retries = new TreeMap<>();
     if (stats != null) {
-      stats.counters().forEach((k, v) -> {
-        if (k.contains("retry") || k.contains("throttled") || k.equals("ignored_errors")) {
-          retries.put(k, v);
-        }
-      });
+      stats
+          .counters()
+          .forEach(
+              (k, v) -> {
+                if (k.contains("retry") || k.contains("throttled") || k.equals("ignored_errors")) {
+                  retries.put(k, v);
+                }
+              });
     }
     return retries;
   }
@@ -143,8 +173,14 @@ class S3OutageFaultTest {
   /** Output images visible in the bucket (listing through the S3 API, outside the job). */
   private static int outputs(AmazonS3 client) {
     try {
-      return (int) client.listObjectsV2(new ListObjectsV2Request().withBucketName(BUCKET).withPrefix("enhanced/"))
-          .getObjectSummaries().stream().filter(o -> o.getKey().matches("enhanced/scan-\\d+\\.png")).count();
+      return (int)
+          client
+              .listObjectsV2(
+                  new ListObjectsV2Request().withBucketName(BUCKET).withPrefix("enhanced/"))
+              .getObjectSummaries()
+              .stream()
+              .filter(o -> o.getKey().matches("enhanced/scan-\\d+\\.png"))
+              .count();
     } catch (RuntimeException e) {
       return 0;
     }

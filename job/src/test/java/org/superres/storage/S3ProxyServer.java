@@ -19,10 +19,10 @@ import org.apache.hadoop.fs.FileSystem;
 import org.superres.testing.Fixtures;
 
 /**
- * A real S3 server for a test class: S3Proxy started as its own process by .ci/s3proxy.sh (the script
- * .ci/run uses too), with its data kept on disk under job/target so that it can be stopped and started
- * again on the same port (the outage test). Buckets are created through the S3 API (AWS SDK v1, the one
- * hadoop-aws 3.3.4 uses).
+ * A real S3 server for a test class: S3Proxy started as its own process by .ci/s3proxy.sh (the
+ * script .ci/run uses too), with its data kept on disk under job/target so that it can be stopped
+ * and started again on the same port (the outage test). Buckets are created through the S3 API (AWS
+ * SDK v1, the one hadoop-aws 3.3.4 uses).
  */
 final class S3ProxyServer implements AutoCloseable {
   static final String REGION = "us-east-1";
@@ -57,8 +57,9 @@ final class S3ProxyServer implements AutoCloseable {
 
   private void script(String command, String port) throws IOException, InterruptedException {
     Path script = Fixtures.repoRoot().resolve(".ci/s3proxy.sh");
-    ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), command, dir.toString())
-        .redirectErrorStream(true);
+    ProcessBuilder pb =
+        new ProcessBuilder("bash", script.toString(), command, dir.toString())
+            .redirectErrorStream(true);
     if (port != null) {
       pb.environment().put("S3PROXY_PORT", port);
     }
@@ -79,10 +80,17 @@ final class S3ProxyServer implements AutoCloseable {
       String k = kv.substring(0, eq);
       String v = kv.substring(eq + 1);
       switch (k) {
-        case "S3PROXY_ENDPOINT": endpoint = v; break;
-        case "AWS_ACCESS_KEY_ID": accessKey = v; break;
-        case "AWS_SECRET_ACCESS_KEY": secretKey = v; break;
-        default: break;
+        case "S3PROXY_ENDPOINT":
+          endpoint = v;
+          break;
+        case "AWS_ACCESS_KEY_ID":
+          accessKey = v;
+          break;
+        case "AWS_SECRET_ACCESS_KEY":
+          secretKey = v;
+          break;
+        default:
+          break;
       }
     }
   }
@@ -103,7 +111,8 @@ final class S3ProxyServer implements AutoCloseable {
     return AmazonS3ClientBuilder.standard()
         .withEndpointConfiguration(new AwsClientBuilder.EndpointConfiguration(endpoint, REGION))
         .withPathStyleAccessEnabled(true)
-        .withCredentials(new AWSStaticCredentialsProvider(new BasicAWSCredentials(accessKey, secretKey)))
+        .withCredentials(
+            new AWSStaticCredentialsProvider(new BasicAWSCredentials(accessKey, secretKey)))
         .build();
   }
 
@@ -122,7 +131,9 @@ final class S3ProxyServer implements AutoCloseable {
     p.put("spark.hadoop.fs.s3a.endpoint.region", REGION);
     p.put("spark.hadoop.fs.s3a.path.style.access", "true");
     p.put("spark.hadoop.fs.s3a.connection.ssl.enabled", "false");
-    p.put("spark.hadoop.fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+    p.put(
+        "spark.hadoop.fs.s3a.aws.credentials.provider",
+        "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
     return p;
   }
 
@@ -134,10 +145,11 @@ final class S3ProxyServer implements AutoCloseable {
       p.put("spark.hadoop.fs.s3a.access.key", accessKey);
       p.put("spark.hadoop.fs.s3a.secret.key", secretKey);
     }
-    p.forEach((k, v) -> {
-      a.add("--conf");
-      a.add(k + "=" + v);
-    });
+    p.forEach(
+        (k, v) -> {
+          a.add("--conf");
+          a.add(k + "=" + v);
+        });
     return a;
   }
 

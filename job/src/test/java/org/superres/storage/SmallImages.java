@@ -14,7 +14,8 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Small drawn PNGs (shapes and a bar code of the index, deterministic per index) for the tests that
- * need many inputs but not big ones: multi-executor and fault runs stay quick on a shared two-core machine.
+ * need many inputs but not big ones: multi-executor and fault runs stay quick on a shared two-core
+ * machine.
  */
 final class SmallImages {
   private SmallImages() {}
@@ -28,9 +29,11 @@ final class SmallImages {
     g.setStroke(new BasicStroke(2));
     for (int i = 0; i < 6; i++) {
       g.setColor(new Color(r.nextInt(200), r.nextInt(200), r.nextInt(200)));
-      g.drawOval(r.nextInt(width), r.nextInt(height), 8 + r.nextInt(width / 2), 8 + r.nextInt(height / 2));
+      g.drawOval(
+          r.nextInt(width), r.nextInt(height), 8 + r.nextInt(width / 2), 8 + r.nextInt(height / 2));
     }
-    // A bar code of the index instead of text: drawing text needs fonts, which a bare CI machine may lack.
+    // A bar code of the index instead of text: drawing text needs fonts, which a bare CI machine
+    // may lack.
     g.setColor(Color.DARK_GRAY);
     for (int bit = 0; bit < 10; bit++) {
       if ((index >> bit & 1) == 1) {

@@ -12,7 +12,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -23,7 +22,9 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.superres.testing.Fixtures;
 
-/** Files the storage tests share: the model, the committed samples, and readers for a run's results. */
+/**
+ * Files the storage tests share: the model, the committed samples, and readers for a run's results.
+ */
 final class StorageFixtures {
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -60,8 +61,10 @@ final class StorageFixtures {
   /** The JSON Lines manifest of the one run found under output/_runs, as rows. */
   static List<JsonNode> manifest(FileSystem fs, String runDir) throws IOException {
     List<JsonNode> rows = new ArrayList<>();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(
-        fs.open(new Path(runDir, "manifest.jsonl")), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(
+                fs.open(new Path(runDir, "manifest.jsonl")), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         rows.add(JSON.readTree(line));
@@ -103,7 +106,8 @@ final class StorageFixtures {
       }
       BufferedImage img = decodeWhole(fs, row.get("output_uri").asText());
       assertEquals(row.get("output_width").asInt(), img.getWidth(), row.get("output_uri").asText());
-      assertEquals(row.get("output_height").asInt(), img.getHeight(), row.get("output_uri").asText());
+      assertEquals(
+          row.get("output_height").asInt(), img.getHeight(), row.get("output_uri").asText());
       assertEquals(row.get("input_width").asInt() * 3, img.getWidth());
     }
   }
@@ -111,7 +115,8 @@ final class StorageFixtures {
   /** Files below root whose name marks an unfinished write (our hidden temporaries). */
   static List<String> leftoverTemporaries(FileSystem fs, Path root) throws IOException {
     List<String> found = new ArrayList<>();
-    org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> it = fs.listFiles(root, true);
+    org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> it =
+        fs.listFiles(root, true);
     while (it.hasNext()) {
       Path p = it.next().getPath();
       if (p.getName().endsWith(".tmp") && !p.toString().contains("/_manifest/")) {

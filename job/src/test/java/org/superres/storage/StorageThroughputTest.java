@@ -14,9 +14,10 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.superres.testing.Fixtures;
 
 /**
- * The same sample run (job/samples, the bundled model, local[2]) with inputs, model and outputs on file://,
- * hdfs:// and s3a://, one run each, printing images/s and model loads. A measurement, not a check of
- * speed: opt in with -Dsuperres.storage.throughput=true (it takes minutes on a shared machine).
+ * The same sample run (job/samples, the bundled model, local[2]) with inputs, model and outputs on
+ * file://, hdfs:// and s3a://, one run each, printing images/s and model loads. A measurement, not
+ * a check of speed: opt in with -Dsuperres.storage.throughput=true (it takes minutes on a shared
+ * machine).
  */
 @EnabledIfSystemProperty(named = "superres.storage.throughput", matches = "true")
 class StorageThroughputTest {
@@ -32,7 +33,8 @@ class StorageThroughputTest {
     }
     FileSystem local = FileSystem.getLocal(StorageFixtures.hadoop());
     String fileRoot = base.toUri().toString();
-    // Warm-up (not reported): the first run of a JVM also pays for loading OpenCV's natives and the JIT.
+    // Warm-up (not reported): the first run of a JVM also pays for loading OpenCV's natives and the
+    // JIT.
     measure(local, fileRoot + "/warm-up", localModel, List.of());
     figures.put("file", measure(local, fileRoot + "/measured", localModel, List.of()));
 
@@ -49,13 +51,16 @@ class StorageThroughputTest {
         figures.put("s3a", measure(fs, "s3a://throughput", localModel, s3.confArgs(true)));
       }
     }
-    double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    double load =
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     figures.forEach((k, v) -> System.out.println("[storage] throughput " + k + ": " + v));
-    System.out.printf("[storage] throughput measured on %d cores, load average %.1f at the end%n",
+    System.out.printf(
+        "[storage] throughput measured on %d cores, load average %.1f at the end%n",
         Runtime.getRuntime().availableProcessors(), load);
   }
 
-  private static String measure(FileSystem fs, String root, java.nio.file.Path localModel, List<String> conf)
+  private static String measure(
+      FileSystem fs, String root, java.nio.file.Path localModel, List<String> conf)
       throws Exception {
     int n = StorageFixtures.copySamples(fs, new Path(root + "/in"), 1, false);
     String model = root + "/models/superres-edsr-x3.pb";
@@ -67,8 +72,12 @@ class StorageThroughputTest {
     List<String> runs = StorageFixtures.runDirs(fs, new Path(root + "/out"));
     JsonNode summary = StorageFixtures.summary(fs, runs.get(0));
     assertEquals(n, summary.get("inputs").get("ok").asInt(), summary.toString());
-    return String.format("%d images, %.3f images/s (processing %.1f s, wall %.1f s), model loads %d", n,
-        summary.get("throughput_images_per_second").asDouble(), summary.get("processing_seconds").asDouble(),
-        summary.get("wall_seconds").asDouble(), summary.get("model").get("loads").asInt());
+    return String.format(
+        "%d images, %.3f images/s (processing %.1f s, wall %.1f s), model loads %d",
+        n,
+        summary.get("throughput_images_per_second").asDouble(),
+        summary.get("processing_seconds").asDouble(),
+        summary.get("wall_seconds").asDouble(),
+        summary.get("model").get("loads").asInt());
   }
 }

@@ -61,54 +61,135 @@ class LaunchersTest {
 
   @Test
   void sparkSubmitJobCpuOnYarn() throws Exception {
-    Result r = run("submit/spark-submit-job", "--master", "yarn", "--deploy-mode", "cluster", "--dry-run",
-        "--", "enhance", "--input", "s3a://b/in/", "--output", "s3a://b/out/");
+    Result r =
+        run(
+            "submit/spark-submit-job",
+            "--master",
+            "yarn",
+            "--deploy-mode",
+            "cluster",
+            "--dry-run",
+            "--",
+            "enhance",
+            "--input",
+            "s3a://b/in/",
+            "--output",
+            "s3a://b/out/");
     r.assertOk();
-    assertEquals(line("spark-submit --master yarn --deploy-mode cluster --name superres-enhance --class", MAIN,
-        cpuJar, "enhance --input s3a://b/in/ --output s3a://b/out/"), r.out);
+    assertEquals(
+        line(
+            "spark-submit --master yarn --deploy-mode cluster --name superres-enhance --class",
+            MAIN,
+            cpuJar,
+            "enhance --input s3a://b/in/ --output s3a://b/out/"),
+        r.out);
   }
 
   @Test
   void sparkSubmitJobGpuShipsTheDiscoveryScriptOnYarn() throws Exception {
-    Result r = run("submit/spark-submit-job", "--master", "yarn", "--deploy-mode", "cluster", "--gpu",
-        "--conf", "spark.hadoop.fs.s3a.endpoint.region=eu-west-1", "--dry-run",
-        "--", "enhance", "--input", "s3a://b/in/", "--output", "s3a://b/out/");
+    Result r =
+        run(
+            "submit/spark-submit-job",
+            "--master",
+            "yarn",
+            "--deploy-mode",
+            "cluster",
+            "--gpu",
+            "--conf",
+            "spark.hadoop.fs.s3a.endpoint.region=eu-west-1",
+            "--dry-run",
+            "--",
+            "enhance",
+            "--input",
+            "s3a://b/in/",
+            "--output",
+            "s3a://b/out/");
     r.assertOk();
-    assertEquals(line("spark-submit --master yarn --deploy-mode cluster --name superres-enhance --class", MAIN,
-        "--files", root + "/submit/getGpusResources.sh",
-        "--conf spark.executor.resource.gpu.amount=1",
-        "--conf spark.executor.resource.gpu.discoveryScript=./getGpusResources.sh",
-        "--conf spark.task.resource.gpu.amount=0.25",
-        "--conf spark.hadoop.fs.s3a.endpoint.region=eu-west-1",
-        gpuJar, "enhance --input s3a://b/in/ --output s3a://b/out/"), r.out);
+    assertEquals(
+        line(
+            "spark-submit --master yarn --deploy-mode cluster --name superres-enhance --class",
+            MAIN,
+            "--files",
+            root + "/submit/getGpusResources.sh",
+            "--conf spark.executor.resource.gpu.amount=1",
+            "--conf spark.executor.resource.gpu.discoveryScript=./getGpusResources.sh",
+            "--conf spark.task.resource.gpu.amount=0.25",
+            "--conf spark.hadoop.fs.s3a.endpoint.region=eu-west-1",
+            gpuJar,
+            "enhance --input s3a://b/in/ --output s3a://b/out/"),
+        r.out);
   }
 
   @Test
   void sparkSubmitJobTasksPerGpuAndExplicitDiscoveryScript() throws Exception {
-    Result r = run("submit/spark-submit-job", "--master", "spark://m:7077", "--gpu", "--tasks-per-gpu", "8",
-        "--discovery-script", "/opt/x/disc.sh", "--jar", "hdfs:///jars/j.jar", "--dry-run", "--", "bench");
+    Result r =
+        run(
+            "submit/spark-submit-job",
+            "--master",
+            "spark://m:7077",
+            "--gpu",
+            "--tasks-per-gpu",
+            "8",
+            "--discovery-script",
+            "/opt/x/disc.sh",
+            "--jar",
+            "hdfs:///jars/j.jar",
+            "--dry-run",
+            "--",
+            "bench");
     r.assertOk();
-    assertEquals(line("spark-submit --master spark://m:7077 --name superres-bench --class", MAIN,
-        "--conf spark.executor.resource.gpu.amount=1",
-        "--conf spark.executor.resource.gpu.discoveryScript=/opt/x/disc.sh",
-        "--conf spark.task.resource.gpu.amount=0.125",
-        "hdfs:///jars/j.jar bench"), r.out);
+    assertEquals(
+        line(
+            "spark-submit --master spark://m:7077 --name superres-bench --class",
+            MAIN,
+            "--conf spark.executor.resource.gpu.amount=1",
+            "--conf spark.executor.resource.gpu.discoveryScript=/opt/x/disc.sh",
+            "--conf spark.task.resource.gpu.amount=0.125",
+            "hdfs:///jars/j.jar bench"),
+        r.out);
 
-    Result third = run("submit/spark-submit-job", "--master", "yarn", "--gpu", "--tasks-per-gpu", "3",
-        "--dry-run", "--", "bench");
+    Result third =
+        run(
+            "submit/spark-submit-job",
+            "--master",
+            "yarn",
+            "--gpu",
+            "--tasks-per-gpu",
+            "3",
+            "--dry-run",
+            "--",
+            "bench");
     third.assertOk();
     assertTrue(third.out.contains(" --conf spark.task.resource.gpu.amount=0.333333 "), third.out);
   }
 
   @Test
   void sparkSubmitJobLocalGpuIsADriverResourceWithoutTaskAmounts() throws Exception {
-    Result r = run("submit/spark-submit-job", "--master", "local[2]", "--gpu", "--dry-run", "--", "enhance",
-        "--input", "file:///data/in/", "--output", "file:///data/out/");
+    Result r =
+        run(
+            "submit/spark-submit-job",
+            "--master",
+            "local[2]",
+            "--gpu",
+            "--dry-run",
+            "--",
+            "enhance",
+            "--input",
+            "file:///data/in/",
+            "--output",
+            "file:///data/out/");
     r.assertOk();
-    assertEquals(line("spark-submit --master 'local[2]' --name superres-enhance --class", MAIN,
-        "--conf spark.driver.resource.gpu.amount=1",
-        "--conf spark.driver.resource.gpu.discoveryScript=" + root + "/submit/getGpusResources.sh",
-        gpuJar, "enhance --input file:///data/in/ --output file:///data/out/"), r.out);
+    assertEquals(
+        line(
+            "spark-submit --master 'local[2]' --name superres-enhance --class",
+            MAIN,
+            "--conf spark.driver.resource.gpu.amount=1",
+            "--conf spark.driver.resource.gpu.discoveryScript="
+                + root
+                + "/submit/getGpusResources.sh",
+            gpuJar,
+            "enhance --input file:///data/in/ --output file:///data/out/"),
+        r.out);
     assertFalse(r.out.contains("spark.task.resource.gpu"), r.out);
   }
 
@@ -116,41 +197,78 @@ class LaunchersTest {
   void sparkSubmitJobS3aPackagesJavaHomeNameAndQuoting() throws Exception {
     Map<String, String> env = new HashMap<>();
     env.put("SPARK_HOME", "/opt/spark");
-    Result r = runEnv(env, "submit/spark-submit-job", "--master", "yarn", "--with-s3a", "--java-home",
-        "/usr/lib/jvm/java-17", "--name", "nightly run", "--conf", "spark.hadoop.fs.s3a.path.style.access=true",
-        "--dry-run", "--", "enhance", "--input", "s3a://b/in dir/", "--set", "output.format=png");
+    Result r =
+        runEnv(
+            env,
+            "submit/spark-submit-job",
+            "--master",
+            "yarn",
+            "--with-s3a",
+            "--java-home",
+            "/usr/lib/jvm/java-17",
+            "--name",
+            "nightly run",
+            "--conf",
+            "spark.hadoop.fs.s3a.path.style.access=true",
+            "--dry-run",
+            "--",
+            "enhance",
+            "--input",
+            "s3a://b/in dir/",
+            "--set",
+            "output.format=png");
     r.assertOk();
-    assertEquals(line("/opt/spark/bin/spark-submit --master yarn --name 'nightly run' --class", MAIN,
-        "--packages org.apache.hadoop:hadoop-aws:3.3.4",
-        "--conf spark.executorEnv.JAVA_HOME=/usr/lib/jvm/java-17",
-        "--conf spark.yarn.appMasterEnv.JAVA_HOME=/usr/lib/jvm/java-17",
-        "--conf spark.hadoop.fs.s3a.path.style.access=true",
-        cpuJar, "enhance --input 's3a://b/in dir/' --set output.format=png"), r.out);
+    assertEquals(
+        line(
+            "/opt/spark/bin/spark-submit --master yarn --name 'nightly run' --class",
+            MAIN,
+            "--packages org.apache.hadoop:hadoop-aws:3.3.4",
+            "--conf spark.executorEnv.JAVA_HOME=/usr/lib/jvm/java-17",
+            "--conf spark.yarn.appMasterEnv.JAVA_HOME=/usr/lib/jvm/java-17",
+            "--conf spark.hadoop.fs.s3a.path.style.access=true",
+            cpuJar,
+            "enhance --input 's3a://b/in dir/' --set output.format=png"),
+        r.out);
 
     env.put("SPARK_SUBMIT", "/custom/spark-submit");
     Result custom = runEnv(env, "submit/spark-submit-job", "--dry-run", "--", "models", "list");
     custom.assertOk();
-    assertEquals(line("/custom/spark-submit --name superres-models --class", MAIN, cpuJar, "models list"),
+    assertEquals(
+        line("/custom/spark-submit --name superres-models --class", MAIN, cpuJar, "models list"),
         custom.out);
   }
 
   @Test
   void dryRunLinesAreCopyableShellAndJsonKeepEveryCharacter() throws Exception {
-    List<String> job = Arrays.asList("enhance", "--input", "s3a://b/it's here/", "--set", "a=\"q\" \\ $HOME *",
-        "--set", "tab=x\ty", "--output", "s3a://b/out/");
-    List<String> cmd = new ArrayList<>(Arrays.asList("submit/spark-submit-job", "--jar", "/j.jar", "--dry-run", "--"));
+    List<String> job =
+        Arrays.asList(
+            "enhance",
+            "--input",
+            "s3a://b/it's here/",
+            "--set",
+            "a=\"q\" \\ $HOME *",
+            "--set",
+            "tab=x\ty",
+            "--output",
+            "s3a://b/out/");
+    List<String> cmd =
+        new ArrayList<>(
+            Arrays.asList("submit/spark-submit-job", "--jar", "/j.jar", "--dry-run", "--"));
     cmd.addAll(job);
     Result r = run(cmd.toArray(new String[0]));
     r.assertOk();
     // bash reads the printed line back into exactly the words the wrapper would run.
-    Result parsed = run("/bin/bash", "-c", "eval \"set -- $1\"; printf '%s\\n--\\n' \"$@\"", "_", r.out);
+    Result parsed =
+        run("/bin/bash", "-c", "eval \"set -- $1\"; printf '%s\\n--\\n' \"$@\"", "_", r.out);
     parsed.assertOk();
-    List<String> expected = new ArrayList<>(Arrays.asList("spark-submit", "--name", "superres-enhance",
-        "--class", MAIN, "/j.jar"));
+    List<String> expected =
+        new ArrayList<>(
+            Arrays.asList("spark-submit", "--name", "superres-enhance", "--class", MAIN, "/j.jar"));
     expected.addAll(job);
     assertEquals(String.join("\n--\n", expected) + "\n--", parsed.out);
 
-    List<String> emr = new ArrayList<>(Arrays.asList("submit/emr/emr-step", "--jar", "s3://b/j.jar", "--"));
+    List<String> emr =
+        new ArrayList<>(Arrays.asList("submit/emr/emr-step", "--jar", "s3://b/j.jar", "--"));
     emr.addAll(job);
     Result step = run(emr.toArray(new String[0]));
     step.assertOk();
@@ -161,15 +279,20 @@ class LaunchersTest {
   @Test
   void sparkSubmitJobBadUsageExitsTwoWithOneLine() throws Exception {
     assertUsageError(run("submit/spark-submit-job", "--dry-run"), "no job command");
-    assertUsageError(run("submit/spark-submit-job", "--conf", "novalue", "--dry-run", "--", "x"), "KEY=VALUE");
-    assertUsageError(run("submit/spark-submit-job", "--bogus", "--", "x"), "unknown option '--bogus'");
-    assertUsageError(run("submit/spark-submit-job", "--deploy-mode", "both", "--dry-run", "--", "x"),
+    assertUsageError(
+        run("submit/spark-submit-job", "--conf", "novalue", "--dry-run", "--", "x"), "KEY=VALUE");
+    assertUsageError(
+        run("submit/spark-submit-job", "--bogus", "--", "x"), "unknown option '--bogus'");
+    assertUsageError(
+        run("submit/spark-submit-job", "--deploy-mode", "both", "--dry-run", "--", "x"),
         "client or cluster");
-    assertUsageError(run("submit/spark-submit-job", "--gpu", "--tasks-per-gpu", "0", "--dry-run", "--", "x"),
+    assertUsageError(
+        run("submit/spark-submit-job", "--gpu", "--tasks-per-gpu", "0", "--dry-run", "--", "x"),
         "--tasks-per-gpu");
     assertUsageError(run("submit/spark-submit-job", "--master"), "needs a value");
     // Not a dry run, and the jar is not where the default says: say how to build it.
-    assertUsageError(run("submit/spark-submit-job", "--jar", root + "/job/target/no-such.jar", "--", "x"),
+    assertUsageError(
+        run("submit/spark-submit-job", "--jar", root + "/job/target/no-such.jar", "--", "x"),
         "not found");
   }
 
@@ -177,9 +300,20 @@ class LaunchersTest {
 
   @Test
   void emrStepIsASparkStepWithTheJarOnS3() throws Exception {
-    Result r = run("submit/emr/emr-step", "--jar", "s3://bkt/superres/superres-job-0.1.0-SNAPSHOT-gpu.jar", "--gpu",
-        "--conf", "spark.executor.memory=12g",
-        "--", "enhance", "--input", "s3://bkt/in/", "--output", "s3://bkt/out dir/");
+    Result r =
+        run(
+            "submit/emr/emr-step",
+            "--jar",
+            "s3://bkt/superres/superres-job-0.1.0-SNAPSHOT-gpu.jar",
+            "--gpu",
+            "--conf",
+            "spark.executor.memory=12g",
+            "--",
+            "enhance",
+            "--input",
+            "s3://bkt/in/",
+            "--output",
+            "s3://bkt/out dir/");
     r.assertOk();
     JsonNode steps = JSON.readTree(r.out);
     assertTrue(steps.isArray());
@@ -188,35 +322,86 @@ class LaunchersTest {
     assertEquals("Spark", step.get("Type").asText());
     assertEquals("superres-enhance", step.get("Name").asText());
     assertEquals("CONTINUE", step.get("ActionOnFailure").asText());
-    assertEquals(Arrays.asList("--deploy-mode", "cluster", "--name", "superres-enhance", "--class", MAIN,
-        "--conf", "spark.executor.resource.gpu.amount=1",
-        "--conf", "spark.executor.resource.gpu.discoveryScript=" + NODE_SCRIPT,
-        "--conf", "spark.task.resource.gpu.amount=0.25",
-        "--conf", "spark.executor.memory=12g",
-        "s3://bkt/superres/superres-job-0.1.0-SNAPSHOT-gpu.jar",
-        "enhance", "--input", "s3://bkt/in/", "--output", "s3://bkt/out dir/"), strings(step.get("Args")));
+    assertEquals(
+        Arrays.asList(
+            "--deploy-mode",
+            "cluster",
+            "--name",
+            "superres-enhance",
+            "--class",
+            MAIN,
+            "--conf",
+            "spark.executor.resource.gpu.amount=1",
+            "--conf",
+            "spark.executor.resource.gpu.discoveryScript=" + NODE_SCRIPT,
+            "--conf",
+            "spark.task.resource.gpu.amount=0.25",
+            "--conf",
+            "spark.executor.memory=12g",
+            "s3://bkt/superres/superres-job-0.1.0-SNAPSHOT-gpu.jar",
+            "enhance",
+            "--input",
+            "s3://bkt/in/",
+            "--output",
+            "s3://bkt/out dir/"),
+        strings(step.get("Args")));
     assertEquals(Set.of("Type", "Name", "ActionOnFailure", "Args"), fieldNames(step));
   }
 
   @Test
   void emrStepApiFormRunsSparkSubmitThroughCommandRunner() throws Exception {
-    Result r = run("submit/emr/emr-step", "--jar", "s3://bkt/j.jar", "--format", "api",
-        "--action-on-failure", "CANCEL_AND_WAIT", "--deploy-mode", "client", "--", "models", "list");
+    Result r =
+        run(
+            "submit/emr/emr-step",
+            "--jar",
+            "s3://bkt/j.jar",
+            "--format",
+            "api",
+            "--action-on-failure",
+            "CANCEL_AND_WAIT",
+            "--deploy-mode",
+            "client",
+            "--",
+            "models",
+            "list");
     r.assertOk();
     JsonNode step = JSON.readTree(r.out).get(0);
     assertEquals("superres-models", step.get("Name").asText());
     assertEquals("CANCEL_AND_WAIT", step.get("ActionOnFailure").asText());
     assertEquals("command-runner.jar", step.at("/HadoopJarStep/Jar").asText());
-    assertEquals(Arrays.asList("spark-submit", "--deploy-mode", "client", "--name", "superres-models",
-        "--class", MAIN, "s3://bkt/j.jar", "models", "list"), strings(step.at("/HadoopJarStep/Args")));
+    assertEquals(
+        Arrays.asList(
+            "spark-submit",
+            "--deploy-mode",
+            "client",
+            "--name",
+            "superres-models",
+            "--class",
+            MAIN,
+            "s3://bkt/j.jar",
+            "models",
+            "list"),
+        strings(step.at("/HadoopJarStep/Args")));
   }
 
   @Test
   void emrStepDryRunPrintsAwsEmrAddSteps() throws Exception {
     String[] job = {"--", "enhance", "--input", "s3://bkt/in/", "--output", "s3://bkt/out/"};
-    Result printed = run(concat(new String[] {"submit/emr/emr-step", "--jar", "s3://bkt/j.jar", "--gpu"}, job));
-    Result r = run(concat(new String[] {"submit/emr/emr-step", "--jar", "s3://bkt/j.jar", "--gpu",
-        "--cluster-id", "j-2AXXXXXXGAPLF", "--dry-run"}, job));
+    Result printed =
+        run(concat(new String[] {"submit/emr/emr-step", "--jar", "s3://bkt/j.jar", "--gpu"}, job));
+    Result r =
+        run(
+            concat(
+                new String[] {
+                  "submit/emr/emr-step",
+                  "--jar",
+                  "s3://bkt/j.jar",
+                  "--gpu",
+                  "--cluster-id",
+                  "j-2AXXXXXXGAPLF",
+                  "--dry-run"
+                },
+                job));
     r.assertOk();
     String prefix = "aws emr add-steps --cluster-id j-2AXXXXXXGAPLF --steps '";
     assertTrue(r.out.startsWith(prefix) && r.out.endsWith("'"), r.out);
@@ -228,12 +413,31 @@ class LaunchersTest {
   @Test
   void emrStepBadUsage() throws Exception {
     assertUsageError(run("submit/emr/emr-step", "--", "enhance"), "--jar");
-    assertUsageError(run("submit/emr/emr-step", "--jar", "gs://b/j.jar", "--", "enhance"), "S3 URI");
-    assertUsageError(run("submit/emr/emr-step", "--jar", "s3://b/j.jar", "--action-on-failure", "RETRY",
-        "--", "enhance"), "--action-on-failure");
+    assertUsageError(
+        run("submit/emr/emr-step", "--jar", "gs://b/j.jar", "--", "enhance"), "S3 URI");
+    assertUsageError(
+        run(
+            "submit/emr/emr-step",
+            "--jar",
+            "s3://b/j.jar",
+            "--action-on-failure",
+            "RETRY",
+            "--",
+            "enhance"),
+        "--action-on-failure");
     assertUsageError(run("submit/emr/emr-step", "--jar", "s3://b/j.jar"), "no job command");
-    assertUsageError(run("submit/emr/emr-step", "--jar", "s3://b/j.jar", "--format", "api", "--cluster-id", "j-1",
-        "--", "x"), "--format api");
+    assertUsageError(
+        run(
+            "submit/emr/emr-step",
+            "--jar",
+            "s3://b/j.jar",
+            "--format",
+            "api",
+            "--cluster-id",
+            "j-1",
+            "--",
+            "x"),
+        "--format api");
   }
 
   @Test
@@ -242,24 +446,33 @@ class LaunchersTest {
     assertTrue(config.isArray());
     Map<String, JsonNode> byName = new HashMap<>();
     for (JsonNode c : config) {
-      assertTrue(Set.of("Classification", "Properties", "Configurations").containsAll(fieldNames(c)),
+      assertTrue(
+          Set.of("Classification", "Properties", "Configurations").containsAll(fieldNames(c)),
           "unexpected fields in " + c);
       assertTextValues(c);
       byName.put(c.get("Classification").asText(), c);
     }
-    assertEquals(Set.of("yarn-site", "container-executor", "capacity-scheduler", "spark", "spark-defaults"),
+    assertEquals(
+        Set.of("yarn-site", "container-executor", "capacity-scheduler", "spark", "spark-defaults"),
         byName.keySet());
 
     JsonNode yarn = byName.get("yarn-site").get("Properties");
     assertEquals("yarn.io/gpu", yarn.get("yarn.resource-types").asText());
     assertEquals("yarn.io/gpu", yarn.get("yarn.nodemanager.resource-plugins").asText());
-    assertEquals("auto", yarn.get("yarn.nodemanager.resource-plugins.gpu.allowed-gpu-devices").asText());
-    assertEquals("/usr/bin", yarn.get("yarn.nodemanager.resource-plugins.gpu.path-to-discovery-executables").asText());
-    assertEquals("org.apache.hadoop.yarn.server.nodemanager.LinuxContainerExecutor",
+    assertEquals(
+        "auto", yarn.get("yarn.nodemanager.resource-plugins.gpu.allowed-gpu-devices").asText());
+    assertEquals(
+        "/usr/bin",
+        yarn.get("yarn.nodemanager.resource-plugins.gpu.path-to-discovery-executables").asText());
+    assertEquals(
+        "org.apache.hadoop.yarn.server.nodemanager.LinuxContainerExecutor",
         yarn.get("yarn.nodemanager.container-executor.class").asText());
-    assertEquals("true", yarn.get("yarn.nodemanager.linux-container-executor.cgroups.mount").asText());
-    String mountPath = yarn.get("yarn.nodemanager.linux-container-executor.cgroups.mount-path").asText();
-    String hierarchy = yarn.get("yarn.nodemanager.linux-container-executor.cgroups.hierarchy").asText();
+    assertEquals(
+        "true", yarn.get("yarn.nodemanager.linux-container-executor.cgroups.mount").asText());
+    String mountPath =
+        yarn.get("yarn.nodemanager.linux-container-executor.cgroups.mount-path").asText();
+    String hierarchy =
+        yarn.get("yarn.nodemanager.linux-container-executor.cgroups.hierarchy").asText();
 
     Map<String, JsonNode> executor = new HashMap<>();
     for (JsonNode c : byName.get("container-executor").get("Configurations")) {
@@ -269,8 +482,12 @@ class LaunchersTest {
     assertEquals(mountPath, executor.get("cgroups").get("root").asText());
     assertEquals(hierarchy, executor.get("cgroups").get("yarn-hierarchy").asText());
 
-    assertEquals("org.apache.hadoop.yarn.util.resource.DominantResourceCalculator",
-        byName.get("capacity-scheduler").at("/Properties/yarn.scheduler.capacity.resource-calculator").asText());
+    assertEquals(
+        "org.apache.hadoop.yarn.util.resource.DominantResourceCalculator",
+        byName
+            .get("capacity-scheduler")
+            .at("/Properties/yarn.scheduler.capacity.resource-calculator")
+            .asText());
 
     JsonNode spark = byName.get("spark-defaults").get("Properties");
     assertEquals("1", spark.get("spark.executor.resource.gpu.amount").asText());
@@ -281,15 +498,19 @@ class LaunchersTest {
 
     // The bootstrap action mounts the cgroup hierarchy the configuration names and installs the
     // discovery script where spark-defaults looks for it.
-    Result boot = run("submit/emr/bootstrap-gpu.sh", "--dry-run", "s3://bkt/superres/getGpusResources.sh");
+    Result boot =
+        run("submit/emr/bootstrap-gpu.sh", "--dry-run", "s3://bkt/superres/getGpusResources.sh");
     boot.assertOk();
-    assertEquals(String.join("\n",
-        "sudo mkdir -p " + mountPath + "/devices",
-        "sudo mount -t cgroup -o devices cgroupv1-devices " + mountPath + "/devices",
-        "sudo chmod a+rwx -R " + mountPath,
-        "sudo mkdir -p /opt/superres/bin",
-        "aws s3 cp s3://bkt/superres/getGpusResources.sh /tmp/superres-getGpusResources.sh",
-        "sudo install -m 0755 /tmp/superres-getGpusResources.sh " + NODE_SCRIPT), boot.out);
+    assertEquals(
+        String.join(
+            "\n",
+            "sudo mkdir -p " + mountPath + "/devices",
+            "sudo mount -t cgroup -o devices cgroupv1-devices " + mountPath + "/devices",
+            "sudo chmod a+rwx -R " + mountPath,
+            "sudo mkdir -p /opt/superres/bin",
+            "aws s3 cp s3://bkt/superres/getGpusResources.sh /tmp/superres-getGpusResources.sh",
+            "sudo install -m 0755 /tmp/superres-getGpusResources.sh " + NODE_SCRIPT),
+        boot.out);
     assertUsageError(run("submit/emr/bootstrap-gpu.sh", "--dry-run"), "S3 URI");
   }
 
@@ -297,88 +518,214 @@ class LaunchersTest {
 
   @Test
   void dataprocSubmitWithGpuProperties() throws Exception {
-    Result r = run("submit/dataproc/dataproc-submit", "--cluster", "superres-gpu", "--region", "europe-west4",
-        "--jar", "gs://bkt/superres-job-0.1.0-SNAPSHOT-gpu.jar", "--gpu", "--properties", "spark.executor.memory=12g",
-        "--dry-run", "--", "enhance", "--input", "gs://bkt/in/", "--output", "gs://bkt/out/");
+    Result r =
+        run(
+            "submit/dataproc/dataproc-submit",
+            "--cluster",
+            "superres-gpu",
+            "--region",
+            "europe-west4",
+            "--jar",
+            "gs://bkt/superres-job-0.1.0-SNAPSHOT-gpu.jar",
+            "--gpu",
+            "--properties",
+            "spark.executor.memory=12g",
+            "--dry-run",
+            "--",
+            "enhance",
+            "--input",
+            "gs://bkt/in/",
+            "--output",
+            "gs://bkt/out/");
     r.assertOk();
-    assertEquals(line("gcloud dataproc jobs submit spark --cluster=superres-gpu --region=europe-west4",
-        "--class=" + MAIN, "--jars=gs://bkt/superres-job-0.1.0-SNAPSHOT-gpu.jar",
-        "--properties=spark.executor.resource.gpu.amount=1,"
-            + "spark.executor.resource.gpu.discoveryScript=/usr/lib/spark/scripts/gpu/getGpusResources.sh,"
-            + "spark.task.resource.gpu.amount=0.25,spark.executor.memory=12g",
-        "-- enhance --input gs://bkt/in/ --output gs://bkt/out/"), r.out);
+    assertEquals(
+        line(
+            "gcloud dataproc jobs submit spark --cluster=superres-gpu --region=europe-west4",
+            "--class=" + MAIN,
+            "--jars=gs://bkt/superres-job-0.1.0-SNAPSHOT-gpu.jar",
+            "--properties=spark.executor.resource.gpu.amount=1,"
+                + "spark.executor.resource.gpu.discoveryScript=/usr/lib/spark/scripts/gpu/getGpusResources.sh,"
+                + "spark.task.resource.gpu.amount=0.25,spark.executor.memory=12g",
+            "-- enhance --input gs://bkt/in/ --output gs://bkt/out/"),
+        r.out);
   }
 
   @Test
   void dataprocSubmitUsesAnAlternateDelimiterForCommas() throws Exception {
-    Result r = run("submit/dataproc/dataproc-submit", "--cluster", "c", "--region", "us-central1", "--project", "p1",
-        "--jar", "gs://bkt/j.jar", "--conf", "spark.hadoop.fs.s3a.aws.credentials.provider=a.B,c.D",
-        "--conf", "spark.executor.cores=4", "--dry-run", "--", "models", "list");
+    Result r =
+        run(
+            "submit/dataproc/dataproc-submit",
+            "--cluster",
+            "c",
+            "--region",
+            "us-central1",
+            "--project",
+            "p1",
+            "--jar",
+            "gs://bkt/j.jar",
+            "--conf",
+            "spark.hadoop.fs.s3a.aws.credentials.provider=a.B,c.D",
+            "--conf",
+            "spark.executor.cores=4",
+            "--dry-run",
+            "--",
+            "models",
+            "list");
     r.assertOk();
-    assertEquals(line("gcloud dataproc jobs submit spark --cluster=c --region=us-central1 --project=p1",
-        "--class=" + MAIN, "--jars=gs://bkt/j.jar",
-        "'--properties=^#^spark.hadoop.fs.s3a.aws.credentials.provider=a.B,c.D#spark.executor.cores=4'",
-        "-- models list"), r.out);
+    assertEquals(
+        line(
+            "gcloud dataproc jobs submit spark --cluster=c --region=us-central1 --project=p1",
+            "--class=" + MAIN,
+            "--jars=gs://bkt/j.jar",
+            "'--properties=^#^spark.hadoop.fs.s3a.aws.credentials.provider=a.B,c.D#spark.executor.cores=4'",
+            "-- models list"),
+        r.out);
 
-    Result plain = run("submit/dataproc/dataproc-submit", "--cluster", "c", "--region", "r", "--jar", "gs://bkt/j.jar",
-        "--dry-run", "--", "models", "list");
+    Result plain =
+        run(
+            "submit/dataproc/dataproc-submit",
+            "--cluster",
+            "c",
+            "--region",
+            "r",
+            "--jar",
+            "gs://bkt/j.jar",
+            "--dry-run",
+            "--",
+            "models",
+            "list");
     plain.assertOk();
-    assertEquals(line("gcloud dataproc jobs submit spark --cluster=c --region=r", "--class=" + MAIN,
-        "--jars=gs://bkt/j.jar -- models list"), plain.out);
+    assertEquals(
+        line(
+            "gcloud dataproc jobs submit spark --cluster=c --region=r",
+            "--class=" + MAIN,
+            "--jars=gs://bkt/j.jar -- models list"),
+        plain.out);
   }
 
   @Test
   void dataprocSubmitBadUsage() throws Exception {
-    assertUsageError(run("submit/dataproc/dataproc-submit", "--region", "r", "--jar", "gs://b/j.jar", "--", "x"),
+    assertUsageError(
+        run("submit/dataproc/dataproc-submit", "--region", "r", "--jar", "gs://b/j.jar", "--", "x"),
         "--cluster");
-    assertUsageError(run("submit/dataproc/dataproc-submit", "--cluster", "c", "--jar", "gs://b/j.jar", "--", "x"),
+    assertUsageError(
+        run(
+            "submit/dataproc/dataproc-submit",
+            "--cluster",
+            "c",
+            "--jar",
+            "gs://b/j.jar",
+            "--",
+            "x"),
         "--region");
-    assertUsageError(run("submit/dataproc/dataproc-submit", "--cluster", "c", "--region", "r", "--jar",
-        "s3://b/j.jar", "--", "x"), "gs://");
+    assertUsageError(
+        run(
+            "submit/dataproc/dataproc-submit",
+            "--cluster",
+            "c",
+            "--region",
+            "r",
+            "--jar",
+            "s3://b/j.jar",
+            "--",
+            "x"),
+        "gs://");
   }
 
   // ---------------------------------------------------------------- Kubernetes
 
   @Test
   void k8sSubmitGpuExecutors() throws Exception {
-    Result r = run("submit/k8s/k8s-submit", "--master", "k8s://https://k8s.example.com:443", "--namespace", "superres",
-        "--service-account", "spark", "--image", "registry.example.com/superres:0.1.0-gpu", "--executors", "2",
-        "--gpu", "--conf", "spark.kubernetes.executor.request.cores=3", "--dry-run",
-        "--", "enhance", "--input", "s3a://b/in/", "--output", "s3a://b/out/");
+    Result r =
+        run(
+            "submit/k8s/k8s-submit",
+            "--master",
+            "k8s://https://k8s.example.com:443",
+            "--namespace",
+            "superres",
+            "--service-account",
+            "spark",
+            "--image",
+            "registry.example.com/superres:0.1.0-gpu",
+            "--executors",
+            "2",
+            "--gpu",
+            "--conf",
+            "spark.kubernetes.executor.request.cores=3",
+            "--dry-run",
+            "--",
+            "enhance",
+            "--input",
+            "s3a://b/in/",
+            "--output",
+            "s3a://b/out/");
     r.assertOk();
-    assertEquals(line("spark-submit --master k8s://https://k8s.example.com:443 --deploy-mode cluster",
-        "--name superres-enhance --class", MAIN,
-        "--conf spark.kubernetes.container.image=registry.example.com/superres:0.1.0-gpu",
-        "--conf spark.kubernetes.namespace=superres",
-        "--conf spark.kubernetes.authenticate.driver.serviceAccountName=spark",
-        "--conf spark.executor.instances=2",
-        "--conf spark.kubernetes.executor.podTemplateFile=" + root + "/submit/k8s/gpu-executor-pod-template.yaml",
-        "--conf spark.executor.resource.gpu.amount=1",
-        "--conf spark.executor.resource.gpu.vendor=nvidia.com",
-        "--conf spark.executor.resource.gpu.discoveryScript=" + NODE_SCRIPT,
-        "--conf spark.task.resource.gpu.amount=0.25",
-        "--conf spark.kubernetes.executor.request.cores=3",
-        "local:///opt/superres/jars/superres-job-0.1.0-SNAPSHOT-gpu.jar",
-        "enhance --input s3a://b/in/ --output s3a://b/out/"), r.out);
+    assertEquals(
+        line(
+            "spark-submit --master k8s://https://k8s.example.com:443 --deploy-mode cluster",
+            "--name superres-enhance --class",
+            MAIN,
+            "--conf spark.kubernetes.container.image=registry.example.com/superres:0.1.0-gpu",
+            "--conf spark.kubernetes.namespace=superres",
+            "--conf spark.kubernetes.authenticate.driver.serviceAccountName=spark",
+            "--conf spark.executor.instances=2",
+            "--conf spark.kubernetes.executor.podTemplateFile="
+                + root
+                + "/submit/k8s/gpu-executor-pod-template.yaml",
+            "--conf spark.executor.resource.gpu.amount=1",
+            "--conf spark.executor.resource.gpu.vendor=nvidia.com",
+            "--conf spark.executor.resource.gpu.discoveryScript=" + NODE_SCRIPT,
+            "--conf spark.task.resource.gpu.amount=0.25",
+            "--conf spark.kubernetes.executor.request.cores=3",
+            "local:///opt/superres/jars/superres-job-0.1.0-SNAPSHOT-gpu.jar",
+            "enhance --input s3a://b/in/ --output s3a://b/out/"),
+        r.out);
   }
 
   @Test
   void k8sSubmitCpuAndBadUsage() throws Exception {
-    Result r = run("submit/k8s/k8s-submit", "--master", "k8s://https://10.0.0.1:6443", "--image", "superres:cpu",
-        "--dry-run", "--", "models", "verify");
+    Result r =
+        run(
+            "submit/k8s/k8s-submit",
+            "--master",
+            "k8s://https://10.0.0.1:6443",
+            "--image",
+            "superres:cpu",
+            "--dry-run",
+            "--",
+            "models",
+            "verify");
     r.assertOk();
-    assertEquals(line("spark-submit --master k8s://https://10.0.0.1:6443 --deploy-mode cluster",
-        "--name superres-models --class", MAIN, "--conf spark.kubernetes.container.image=superres:cpu",
-        "local:///opt/superres/jars/superres-job-0.1.0-SNAPSHOT-cpu.jar models verify"), r.out);
-    assertUsageError(run("submit/k8s/k8s-submit", "--master", "yarn", "--image", "i", "--", "x"), "k8s://");
-    assertUsageError(run("submit/k8s/k8s-submit", "--master", "k8s://https://h:443", "--", "x"), "--image");
-    assertUsageError(run("submit/k8s/k8s-submit", "--master", "k8s://https://h:443", "--image", "i",
-        "--pod-template", "/no/such.yaml", "--", "x"), "not found");
+    assertEquals(
+        line(
+            "spark-submit --master k8s://https://10.0.0.1:6443 --deploy-mode cluster",
+            "--name superres-models --class",
+            MAIN,
+            "--conf spark.kubernetes.container.image=superres:cpu",
+            "local:///opt/superres/jars/superres-job-0.1.0-SNAPSHOT-cpu.jar models verify"),
+        r.out);
+    assertUsageError(
+        run("submit/k8s/k8s-submit", "--master", "yarn", "--image", "i", "--", "x"), "k8s://");
+    assertUsageError(
+        run("submit/k8s/k8s-submit", "--master", "k8s://https://h:443", "--", "x"), "--image");
+    assertUsageError(
+        run(
+            "submit/k8s/k8s-submit",
+            "--master",
+            "k8s://https://h:443",
+            "--image",
+            "i",
+            "--pod-template",
+            "/no/such.yaml",
+            "--",
+            "x"),
+        "not found");
   }
 
   @Test
   void gpuExecutorPodTemplateAsksForOneNvidiaGpu() throws Exception {
-    List<String> lines = Files.readAllLines(root.resolve("submit/k8s/gpu-executor-pod-template.yaml"));
+    List<String> lines =
+        Files.readAllLines(root.resolve("submit/k8s/gpu-executor-pod-template.yaml"));
     List<String> yaml = new ArrayList<>();
     for (String l : lines) {
       assertFalse(l.contains("\t"), "tab in YAML: " + l);
@@ -389,9 +736,18 @@ class LaunchersTest {
     }
     assertTrue(yaml.contains("apiVersion: v1"));
     assertTrue(yaml.contains("kind: Pod"));
-    assertInOrder(yaml, "spec:", "  nodeSelector:", "  tolerations:", "    - key: nvidia.com/gpu",
-        "      operator: Exists", "      effect: NoSchedule", "  containers:",
-        "    - name: spark-kubernetes-executor", "      resources:", "        limits:",
+    assertInOrder(
+        yaml,
+        "spec:",
+        "  nodeSelector:",
+        "  tolerations:",
+        "    - key: nvidia.com/gpu",
+        "      operator: Exists",
+        "      effect: NoSchedule",
+        "  containers:",
+        "    - name: spark-kubernetes-executor",
+        "      resources:",
+        "        limits:",
         "          nvidia.com/gpu: 1");
     // Indentation: multiples of two spaces only.
     for (String l : yaml) {
@@ -422,9 +778,12 @@ class LaunchersTest {
   @Test
   void discoveryScriptReadsNvidiaSmi(@TempDir Path tmp) throws Exception {
     Path smi = tmp.resolve("nvidia-smi");
-    Files.write(smi, ("#!/bin/sh\n"
-        + "[ \"$*\" = \"--query-gpu=index --format=csv,noheader\" ] || exit 9\n"
-        + "printf '0\\n1\\n2\\n'\n").getBytes(StandardCharsets.UTF_8));
+    Files.write(
+        smi,
+        ("#!/bin/sh\n"
+                + "[ \"$*\" = \"--query-gpu=index --format=csv,noheader\" ] || exit 9\n"
+                + "printf '0\\n1\\n2\\n'\n")
+            .getBytes(StandardCharsets.UTF_8));
     assertTrue(smi.toFile().setExecutable(true));
     Map<String, String> env = new HashMap<>();
     env.put("NVIDIA_SMI", smi.toString());
@@ -439,18 +798,27 @@ class LaunchersTest {
     assertTrue(missing.err.contains("not found"), missing.err);
   }
 
-  /** What `spark-submit-job --master local[N] --gpu` relies on: a local Spark takes the fake GPUs. */
+  /**
+   * What `spark-submit-job --master local[N] --gpu` relies on: a local Spark takes the fake GPUs.
+   */
   @Test
   void localSparkTakesFakeGpusFromTheDiscoveryScript(@TempDir Path tmp) throws Exception {
     // Spark runs the script with the driver's environment, so a wrapper sets the fake addresses.
     Path script = tmp.resolve("fake-gpus.sh");
-    Files.write(script, ("#!/bin/sh\nSUPERRES_FAKE_GPUS=0,1 exec '" + root.resolve("submit/getGpusResources.sh")
-        + "'\n").getBytes(StandardCharsets.UTF_8));
+    Files.write(
+        script,
+        ("#!/bin/sh\nSUPERRES_FAKE_GPUS=0,1 exec '"
+                + root.resolve("submit/getGpusResources.sh")
+                + "'\n")
+            .getBytes(StandardCharsets.UTF_8));
     assertTrue(script.toFile().setExecutable(true));
-    SparkConf conf = new SparkConf().setMaster("local[1]").setAppName("launchers-test-fake-gpus")
-        .set("spark.ui.enabled", "false")
-        .set("spark.driver.resource.gpu.amount", "2")
-        .set("spark.driver.resource.gpu.discoveryScript", script.toString());
+    SparkConf conf =
+        new SparkConf()
+            .setMaster("local[1]")
+            .setAppName("launchers-test-fake-gpus")
+            .set("spark.ui.enabled", "false")
+            .set("spark.driver.resource.gpu.amount", "2")
+            .set("spark.driver.resource.gpu.discoveryScript", script.toString());
     try (JavaSparkContext jsc = new JavaSparkContext(conf)) {
       ResourceInformation gpu = jsc.sc().resources().get("gpu").get();
       assertEquals(Arrays.asList("0", "1"), Arrays.asList(gpu.addresses()));
@@ -462,9 +830,15 @@ class LaunchersTest {
 
   @Test
   void everyScriptHasHelpAndIsExecutable() throws Exception {
-    String[] scripts = {"submit/spark-submit-job", "submit/emr/emr-step", "submit/emr/bootstrap-gpu.sh",
-        "submit/dataproc/dataproc-submit", "submit/k8s/k8s-submit", "submit/getGpusResources.sh",
-        ".ci/s3proxy.sh"};
+    String[] scripts = {
+      "submit/spark-submit-job",
+      "submit/emr/emr-step",
+      "submit/emr/bootstrap-gpu.sh",
+      "submit/dataproc/dataproc-submit",
+      "submit/k8s/k8s-submit",
+      "submit/getGpusResources.sh",
+      ".ci/s3proxy.sh"
+    };
     for (String s : scripts) {
       assertTrue(Files.isExecutable(root.resolve(s)), s + " is not executable");
       List<String> text = Files.readAllLines(root.resolve(s));
@@ -514,15 +888,24 @@ class LaunchersTest {
     }
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile());
     Map<String, String> env = pb.environment();
-    for (String k : Arrays.asList("SPARK_HOME", "SPARK_SUBMIT", "SUPERRES_FAKE_GPUS", "NVIDIA_SMI", "AWS_CLI",
-        "GCLOUD", "SUPERRES_CGROUP_MODE")) {
+    for (String k :
+        Arrays.asList(
+            "SPARK_HOME",
+            "SPARK_SUBMIT",
+            "SUPERRES_FAKE_GPUS",
+            "NVIDIA_SMI",
+            "AWS_CLI",
+            "GCLOUD",
+            "SUPERRES_CGROUP_MODE")) {
       env.remove(k);
     }
     env.putAll(extraEnv);
     Path out = Files.createTempFile("launcher", ".out");
     Path err = Files.createTempFile("launcher", ".err");
     try {
-      pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
+      pb.redirectOutput(out.toFile())
+          .redirectError(err.toFile())
+          .redirectInput(ProcessBuilder.Redirect.PIPE);
       Process p = pb.start();
       p.getOutputStream().close();
       if (!p.waitFor(60, TimeUnit.SECONDS)) {
@@ -577,7 +960,10 @@ class LaunchersTest {
   private static void assertTextValues(JsonNode classification) {
     JsonNode props = classification.get("Properties");
     assertTrue(props != null && props.isObject(), "Properties missing in " + classification);
-    props.fields().forEachRemaining(e -> assertTrue(e.getValue().isTextual(), e.getKey() + " is not a string"));
+    props
+        .fields()
+        .forEachRemaining(
+            e -> assertTrue(e.getValue().isTextual(), e.getKey() + " is not a string"));
     JsonNode nested = classification.get("Configurations");
     if (nested != null) {
       for (JsonNode c : nested) {

@@ -21,18 +21,21 @@ public abstract class SparkTestBase {
   static void startSpark() {
     // Tests that run the CLI in this JVM stop the session they used: start a new one when needed.
     if (spark == null || spark.sparkContext().isStopped()) {
-      SparkSession.getDefaultSession().foreach(left -> {
-        left.stop(); // a session some other code left running: never reuse its settings
-        return null;
-      });
-      spark = SparkSession.builder()
-          .master("local[2]")
-          .appName("superres-tests")
-          .config("spark.ui.enabled", "false")
-          .config("spark.sql.shuffle.partitions", "2")
-          .config("spark.sql.jsonGenerator.ignoreNullFields", "false")
-          .config("spark.executor.heartbeatInterval", "3s")
-          .getOrCreate();
+      SparkSession.getDefaultSession()
+          .foreach(
+              left -> {
+                left.stop(); // a session some other code left running: never reuse its settings
+                return null;
+              });
+      spark =
+          SparkSession.builder()
+              .master("local[2]")
+              .appName("superres-tests")
+              .config("spark.ui.enabled", "false")
+              .config("spark.sql.shuffle.partitions", "2")
+              .config("spark.sql.jsonGenerator.ignoreNullFields", "false")
+              .config("spark.executor.heartbeatInterval", "3s")
+              .getOrCreate();
     }
   }
 

@@ -20,11 +20,12 @@ import org.superres.engine.SuperResNet;
 import org.superres.samples.SampleImages;
 
 /**
- * The performance harness. In one JVM, on the same images, model and threads, with repeats interleaved
- * (the order of the modes rotates every repeat, so drift in a shared machine's load hits all of them):
- * the plain loop (model loaded once), the enhance job, the plain loop loading the model per image, and
- * the engine tiled vs whole; then Spark slots vs OpenCV threads, throughput of further models, and peak
- * RSS in child JVMs. Returns the report that BenchTable prints and --json writes.
+ * The performance harness. In one JVM, on the same images, model and threads, with repeats
+ * interleaved (the order of the modes rotates every repeat, so drift in a shared machine's load
+ * hits all of them): the plain loop (model loaded once), the enhance job, the plain loop loading
+ * the model per image, and the engine tiled vs whole; then Spark slots vs OpenCV threads,
+ * throughput of further models, and peak RSS in child JVMs. Returns the report that BenchTable
+ * prints and --json writes.
  */
 public final class Bench {
   static final String RAW = "raw";
@@ -43,7 +44,10 @@ public final class Bench {
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("started_at", Instant.now().toString());
     report.put("machine", Machine.describe());
-    Path work = o.workDir != null ? Files.createDirectories(o.workDir) : Files.createTempDirectory("superres-bench");
+    Path work =
+        o.workDir != null
+            ? Files.createDirectories(o.workDir)
+            : Files.createTempDirectory("superres-bench");
     List<BenchModel> models = new ArrayList<>();
     List<Map<String, Object>> skipped = new ArrayList<>();
     for (String m : o.models) {
@@ -55,16 +59,25 @@ public final class Bench {
       }
     }
     if (models.isEmpty()) {
-      throw new org.superres.config.ConfigError("bench: none of the models could be resolved: " + skipped);
+      throw new org.superres.config.ConfigError(
+          "bench: none of the models could be resolved: " + skipped);
     }
     report.put("skipped_models", skipped);
     report.put("options", optionsEcho(models));
 
     log("convolution throughput (3x3, " + o.convChannels + " channels, " + o.convSize + "²)");
     ThreadSetting.apply(o.threads);
-    double convFlops = Ceiling.convFlopsPerSecond(o.convChannels, o.convSize, Math.max(5, o.repeats));
-    report.put("conv", Map.of("channels", o.convChannels, "size", o.convSize,
-        "gflops_per_second", Stats.round(convFlops / 1e9, 2)));
+    double convFlops =
+        Ceiling.convFlopsPerSecond(o.convChannels, o.convSize, Math.max(5, o.repeats));
+    report.put(
+        "conv",
+        Map.of(
+            "channels",
+            o.convChannels,
+            "size",
+            o.convSize,
+            "gflops_per_second",
+            Stats.round(convFlops / 1e9, 2)));
 
     List<Map<String, Object>> results = new ArrayList<>();
     if (o.compare) {
@@ -80,10 +93,18 @@ public final class Bench {
       threads.put("size", o.matrixSize);
       threads.put("images", o.matrixImages);
       threads.put("tile", o.tile + "/" + o.overlap);
-      List<Map<String, Object>> rows = new ThreadsMatrix(o, model, matrixJobSets()).run(in, work.resolve("out-matrix"));
+      List<Map<String, Object>> rows =
+          new ThreadsMatrix(o, model, matrixJobSets()).run(in, work.resolve("out-matrix"));
       threads.put("matrix", rows);
-      threads.put("best", rows.stream().max((a, b) -> Double.compare(
-          (Double) a.get("input_megapixels_per_second"), (Double) b.get("input_megapixels_per_second"))).get());
+      threads.put(
+          "best",
+          rows.stream()
+              .max(
+                  (a, b) ->
+                      Double.compare(
+                          (Double) a.get("input_megapixels_per_second"),
+                          (Double) b.get("input_megapixels_per_second")))
+              .get());
       report.put("threads", threads);
     }
 
@@ -97,9 +118,15 @@ public final class Bench {
   }
 
   /** The three modes and the engine's tiling, per model and size, on one Spark session. */
-  private void compareAll(List<BenchModel> models, double convFlops, Path work, List<Map<String, Object>> results,
-      Map<String, Object> report) throws Exception {
-    SparkSession spark = SparkSessions.create("superres bench", o.master, new LinkedHashMap<>(), new ArrayList<>());
+  private void compareAll(
+      List<BenchModel> models,
+      double convFlops,
+      Path work,
+      List<Map<String, Object>> results,
+      Map<String, Object> report)
+      throws Exception {
+    SparkSession spark =
+        SparkSessions.create("superres bench", o.master, new LinkedHashMap<>(), new ArrayList<>());
     report.put("master", spark.sparkContext().master());
     try {
       for (BenchModel model : models) {
@@ -125,16 +152,21 @@ public final class Bench {
   }
 
   /** The three modes on one image set, interleaved, plus the engine tiled vs whole. */
-  private Map<String, Object> compare(SparkSession spark, BenchModel model, int size, Path in, List<Path> files,
-      Path work) throws Exception {
-    log(String.format("%s at %d² x %d images: %d interleaved repeats of %s", model.label, size, files.size(),
-        o.repeats, String.join(", ", MODES)));
+  private Map<String, Object> compare(
+      SparkSession spark, BenchModel model, int size, Path in, List<Path> files, Path work)
+      throws Exception {
+    log(
+        String.format(
+            "%s at %d² x %d images: %d interleaved repeats of %s",
+            model.label, size, files.size(), o.repeats, String.join(", ", MODES)));
     Map<String, List<PassResult>> passes = new LinkedHashMap<>();
     List<Double> fixed = new ArrayList<>();
     JobPass job = new JobPass(spark, model, jobSets());
-    try (PlainLoop raw = new PlainLoop(model, false); PlainLoop perImage = new PlainLoop(model, true)) {
+    try (PlainLoop raw = new PlainLoop(model, false);
+        PlainLoop perImage = new PlainLoop(model, true)) {
       if (warmed.add(model.label)) {
-        // First use in this JVM: class loading, JIT, Spark's first job and the model cache are paid here.
+        // First use in this JVM: class loading, JIT, Spark's first job and the model cache are paid
+        // here.
         for (String mode : MODES) pass(mode, raw, perImage, job, in, files, work);
       }
       for (int rep = 0; rep < o.repeats; rep++) {
@@ -142,10 +174,15 @@ public final class Bench {
           String mode = MODES[(i + rep) % MODES.length];
           PassResult r = pass(mode, raw, perImage, job, in, files, work);
           passes.computeIfAbsent(mode, k -> new ArrayList<>()).add(r);
-          log(String.format("  %-15s repeat %d: %.3f MP/s", mode, rep + 1, r.megapixelsPerSecond()));
+          log(
+              String.format(
+                  "  %-15s repeat %d: %.3f MP/s", mode, rep + 1, r.megapixelsPerSecond()));
           if (mode.equals(JOB)) {
             fixed.add(job.fixedSeconds(in, work.resolve("out-" + JOB), o.threads));
-            log(String.format("  job fixed cost  repeat %d: %.2f s per run", rep + 1, fixed.get(fixed.size() - 1)));
+            log(
+                String.format(
+                    "  job fixed cost  repeat %d: %.2f s per run",
+                    rep + 1, fixed.get(fixed.size() - 1)));
           }
         }
       }
@@ -160,23 +197,40 @@ public final class Bench {
     Map<String, Object> ratios = new LinkedHashMap<>();
     ratios.put("job_over_raw", Stats.round(Stats.ratio(modeMp(r, JOB), modeMp(r, RAW)), 3));
     ratios.put("job_over_raw_paired", Stats.round(paired(passes.get(JOB), passes.get(RAW)), 3));
-    // What the job costs per run regardless of its size (see JobPass.fixedSeconds), and the ratio once that
+    // What the job costs per run regardless of its size (see JobPass.fixedSeconds), and the ratio
+    // once that
     // is spread over an archive's many images: the job's per-image overhead alone.
     double jobSeconds = Stats.median(map(passes.get(JOB), x -> x.seconds));
     double fixedSeconds = Stats.median(fixed);
     long pixels = passes.get(JOB).get(0).inputPixels;
     ratios.put("job_fixed_seconds_per_run", Stats.round(fixedSeconds, 3));
-    ratios.put("job_over_raw_amortized", Stats.round(jobSeconds > fixedSeconds
-        ? Stats.ratio(pixels / 1e6 / (jobSeconds - fixedSeconds), modeMp(r, RAW)) : Double.NaN, 3));
-    ratios.put("raw_over_per_image_load", Stats.round(Stats.ratio(modeMp(r, RAW), modeMp(r, PER_IMAGE)), 3));
-    ratios.put("raw_over_per_image_load_paired", Stats.round(paired(passes.get(RAW), passes.get(PER_IMAGE)), 3));
+    ratios.put(
+        "job_over_raw_amortized",
+        Stats.round(
+            jobSeconds > fixedSeconds
+                ? Stats.ratio(pixels / 1e6 / (jobSeconds - fixedSeconds), modeMp(r, RAW))
+                : Double.NaN,
+            3));
+    ratios.put(
+        "raw_over_per_image_load",
+        Stats.round(Stats.ratio(modeMp(r, RAW), modeMp(r, PER_IMAGE)), 3));
+    ratios.put(
+        "raw_over_per_image_load_paired",
+        Stats.round(paired(passes.get(RAW), passes.get(PER_IMAGE)), 3));
     r.put("ratios", ratios);
     r.put("tiling", tiling(model, files.subList(0, 1)));
     return r;
   }
 
-  private PassResult pass(String mode, PlainLoop raw, PlainLoop perImage, JobPass job, Path in, List<Path> files,
-      Path work) throws Exception {
+  private PassResult pass(
+      String mode,
+      PlainLoop raw,
+      PlainLoop perImage,
+      JobPass job,
+      Path in,
+      List<Path> files,
+      Path work)
+      throws Exception {
     Path out = work.resolve("out-" + mode);
     if (mode.equals(JOB)) {
       return job.run(in, out, o.threads);
@@ -212,13 +266,15 @@ public final class Bench {
     t.put("tiled_megapixels_per_second", Stats.round(mt, 4));
     t.put("untiled_megapixels_per_second", Stats.round(mw, 4));
     t.put("tiled_over_untiled", Stats.round(Stats.ratio(mt, mw), 3));
-    log(String.format("  engine tiled %d/%d vs whole: %.3f vs %.3f MP/s", o.tile, o.overlap, mt, mw));
+    log(
+        String.format(
+            "  engine tiled %d/%d vs whole: %.3f vs %.3f MP/s", o.tile, o.overlap, mt, mw));
     return t;
   }
 
   /** Per model, input MP/s: end to end (raw loop, largest size) and inference only. */
-  private List<Map<String, Object>> throughput(List<BenchModel> models, List<Map<String, Object>> results,
-      double convFlops) {
+  private List<Map<String, Object>> throughput(
+      List<BenchModel> models, List<Map<String, Object>> results, double convFlops) {
     List<Map<String, Object>> rows = new ArrayList<>();
     for (BenchModel m : models) {
       Map<String, Object> last = null;
@@ -228,11 +284,14 @@ public final class Bench {
       row.put("size", last.get("size"));
       row.put("end_to_end_megapixels_per_second", Stats.round(modeMp(last, RAW), 4));
       @SuppressWarnings("unchecked")
-      Map<String, Object> raw = (Map<String, Object>) ((Map<String, Object>) last.get("modes")).get(RAW);
+      Map<String, Object> raw =
+          (Map<String, Object>) ((Map<String, Object>) last.get("modes")).get(RAW);
       @SuppressWarnings("unchecked")
       double inferMs = ((Map<String, Double>) raw.get("stage_ms_per_image")).get("infer");
       int size = (Integer) last.get("size");
-      row.put("infer_megapixels_per_second", Stats.round(size * (double) size / 1e6 / (inferMs / 1000), 4));
+      row.put(
+          "infer_megapixels_per_second",
+          Stats.round(size * (double) size / 1e6 / (inferMs / 1000), 4));
       row.put("ceiling_megapixels_per_second", last.get("ceiling_megapixels_per_second"));
       rows.add(row);
     }
@@ -252,7 +311,11 @@ public final class Bench {
           for (int i = 0; i < Math.max(3, o.repeats); i++) {
             long t = System.nanoTime();
             net.upsample(img).close();
-            mps.add(o.throughputSize * (double) o.throughputSize / 1e6 / ((System.nanoTime() - t) / 1e9));
+            mps.add(
+                o.throughputSize
+                    * (double) o.throughputSize
+                    / 1e6
+                    / ((System.nanoTime() - t) / 1e9));
           }
         }
         double fpp = Ceiling.flopsPerPixel(m, o.throughputSize);
@@ -270,7 +333,8 @@ public final class Bench {
 
   /** Peak RSS of one image at each RSS size, tiled as configured, each in a fresh child JVM. */
   private Map<String, Object> rss(List<BenchModel> models, Path work) throws Exception {
-    BenchModel model = o.rssModel != null ? BenchModel.resolve(o.rssModel) : models.get(models.size() - 1);
+    BenchModel model =
+        o.rssModel != null ? BenchModel.resolve(o.rssModel) : models.get(models.size() - 1);
     Map<String, Object> rss = new LinkedHashMap<>();
     rss.put("model", model.label);
     rss.put("tile", o.tile);
@@ -281,28 +345,35 @@ public final class Bench {
       int size = o.rssSizes[i];
       log("peak RSS of one " + size + "² image (" + model.label + ", child JVM)");
       Path in = BenchImages.write(work.resolve("rss-" + size), size, 1, 2000).get(0);
-      Map<String, Object> m = PeakRss.measure(in, model, o.tile, o.overlap, o.rssXmx, work.resolve("rss-out.png"));
+      Map<String, Object> m =
+          PeakRss.measure(in, model, o.tile, o.overlap, o.rssXmx, work.resolve("rss-out.png"));
       peaks[i] = (Long) m.get("peak_kb");
       rss.put("size_" + size, m);
     }
     Files.deleteIfExists(work.resolve("rss-out.png"));
     int small = o.rssSizes[0];
     int large = o.rssSizes[o.rssSizes.length - 1];
-    rss.put("ratio_" + large + "_over_" + small, Stats.round((double) peaks[peaks.length - 1] / peaks[0], 3));
+    rss.put(
+        "ratio_" + large + "_over_" + small,
+        Stats.round((double) peaks[peaks.length - 1] / peaks[0], 3));
     return rss;
   }
 
   /**
-   * The matrix runs the job as users do, with the engine's tiling (tiling.tile, tiling.overlap as configured):
-   * the default it decides is for that job, not for whole-image inference.
+   * The matrix runs the job as users do, with the engine's tiling (tiling.tile, tiling.overlap as
+   * configured): the default it decides is for that job, not for whole-image inference.
    */
   private List<String> matrixJobSets() {
-    return Arrays.asList("tiling.tile=" + o.tile, "tiling.overlap=" + o.overlap, "partitions.max-files=1");
+    return Arrays.asList(
+        "tiling.tile=" + o.tile, "tiling.overlap=" + o.overlap, "partitions.max-files=1");
   }
 
   private List<String> jobSets() {
-    return Arrays.asList("tiling.tile=" + o.jobTile, "tiling.overlap=" + o.overlap,
-        // One image per partition: with many inputs, partitions outnumber slots; a bench set must too.
+    return Arrays.asList(
+        "tiling.tile=" + o.jobTile,
+        "tiling.overlap=" + o.overlap,
+        // One image per partition: with many inputs, partitions outnumber slots; a bench set must
+        // too.
         "partitions.max-files=1");
   }
 
@@ -310,7 +381,8 @@ public final class Bench {
     // The first model at the largest size: the case the >= 0.90 target is about.
     Map<String, Object> head = results.get(0);
     for (Map<String, Object> r : results) {
-      if (r.get("model").equals(head.get("model")) && (Integer) r.get("size") > (Integer) head.get("size")) head = r;
+      if (r.get("model").equals(head.get("model"))
+          && (Integer) r.get("size") > (Integer) head.get("size")) head = r;
     }
     @SuppressWarnings("unchecked")
     Map<String, Object> ratios = new LinkedHashMap<>((Map<String, Object>) head.get("ratios"));
@@ -343,7 +415,8 @@ public final class Bench {
 
   @SuppressWarnings("unchecked")
   static double modeMp(Map<String, Object> result, String mode) {
-    Map<String, Object> m = (Map<String, Object>) ((Map<String, Object>) result.get("modes")).get(mode);
+    Map<String, Object> m =
+        (Map<String, Object>) ((Map<String, Object>) result.get("modes")).get(mode);
     return ((Number) m.get("input_megapixels_per_second")).doubleValue();
   }
 
@@ -361,8 +434,18 @@ public final class Bench {
     Map<String, Object> m = new LinkedHashMap<>();
     List<Map<String, Object>> ms = new ArrayList<>();
     for (BenchModel b : models) {
-      ms.add(Map.of("label", b.label, "kind", b.spec.kind().opencvName(), "scale", b.spec.scale(),
-          "sha256", b.spec.sha256(), "file", b.file.toString()));
+      ms.add(
+          Map.of(
+              "label",
+              b.label,
+              "kind",
+              b.spec.kind().opencvName(),
+              "scale",
+              b.spec.scale(),
+              "sha256",
+              b.spec.sha256(),
+              "file",
+              b.file.toString()));
     }
     m.put("models", ms);
     m.put("sizes", o.sizes);

@@ -24,14 +24,25 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Mixin CommonOptions common;
 
-  @Option(names = "--models", split = ",", paramLabel = "A,B",
+  @Option(
+      names = "--models",
+      split = ",",
+      paramLabel = "A,B",
       description = "catalog names, .pb paths or LABEL=PATH; the first is the headline model")
   List<String> models = new ArrayList<>(List.of("superres-edsr-x3"));
 
-  @Option(names = "--sizes", split = ",", paramLabel = "N,N", description = "image edges (default 256,1024)")
+  @Option(
+      names = "--sizes",
+      split = ",",
+      paramLabel = "N,N",
+      description = "image edges (default 256,1024)")
   int[] sizes = o.sizes;
 
-  @Option(names = "--images", split = ",", paramLabel = "N,N", description = "images per size (default 4,1)")
+  @Option(
+      names = "--images",
+      split = ",",
+      paramLabel = "N,N",
+      description = "images per size (default 4,1)")
   int[] images = o.images;
 
   @Option(names = "--repeats", paramLabel = "N", description = "interleaved repeats (default 3)")
@@ -43,10 +54,17 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--work-dir", paramLabel = "DIR", description = "where images and outputs go")
   Path workDir;
 
-  @Option(names = "--job-tile", paramLabel = "N", description = "tiling.tile of the job in the comparison")
+  @Option(
+      names = "--job-tile",
+      paramLabel = "N",
+      description = "tiling.tile of the job in the comparison")
   int jobTile = o.jobTile;
 
-  @Option(names = "--rss-sizes", split = ",", paramLabel = "N,N", description = "two edges (1024,4096)")
+  @Option(
+      names = "--rss-sizes",
+      split = ",",
+      paramLabel = "N,N",
+      description = "two edges (1024,4096)")
   int[] rssSizes = o.rssSizes;
 
   @Option(names = "--rss-model", paramLabel = "MODEL", description = "model of the RSS probes")
@@ -55,27 +73,42 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--rss-xmx", paramLabel = "SIZE", description = "-Xmx of the RSS child JVMs")
   String rssXmx = o.rssXmx;
 
-  @Option(names = "--matrix", paramLabel = "on|off", description = "slots x threads matrix (default on)")
+  @Option(
+      names = "--matrix",
+      paramLabel = "on|off",
+      description = "slots x threads matrix (default on)")
   String matrix = "on";
 
-  @Option(names = "--matrix-size", paramLabel = "N") int matrixSize = o.matrixSize;
+  @Option(names = "--matrix-size", paramLabel = "N")
+  int matrixSize = o.matrixSize;
 
-  @Option(names = "--matrix-images", paramLabel = "N") int matrixImages = o.matrixImages;
+  @Option(names = "--matrix-images", paramLabel = "N")
+  int matrixImages = o.matrixImages;
 
-  @Option(names = "--matrix-repeats", paramLabel = "N") int matrixRepeats = o.matrixRepeats;
+  @Option(names = "--matrix-repeats", paramLabel = "N")
+  int matrixRepeats = o.matrixRepeats;
 
-  @Option(names = "--matrix-slots", split = ",", paramLabel = "N,N") int[] matrixSlots = o.matrixSlots;
+  @Option(names = "--matrix-slots", split = ",", paramLabel = "N,N")
+  int[] matrixSlots = o.matrixSlots;
 
-  @Option(names = "--matrix-threads", split = ",", paramLabel = "N,N") int[] matrixThreads = o.matrixThreads;
+  @Option(names = "--matrix-threads", split = ",", paramLabel = "N,N")
+  int[] matrixThreads = o.matrixThreads;
 
-  @Option(names = "--only", paramLabel = "matrix", description = "run only the slots x threads matrix")
+  @Option(
+      names = "--only",
+      paramLabel = "matrix",
+      description = "run only the slots x threads matrix")
   String only;
 
-  @Option(names = "--throughput-models", split = ",", paramLabel = "LABEL=PATH",
+  @Option(
+      names = "--throughput-models",
+      split = ",",
+      paramLabel = "LABEL=PATH",
       description = "models measured for throughput only")
   List<String> throughputModels = new ArrayList<>();
 
-  @Option(names = "--throughput-size", paramLabel = "N") int throughputSize = o.throughputSize;
+  @Option(names = "--throughput-size", paramLabel = "N")
+  int throughputSize = o.throughputSize;
 
   @Override
   public Integer call() throws Exception {
@@ -83,7 +116,9 @@ public final class BenchCommand implements Callable<Integer> {
     Map<String, Object> report = new Bench(options).run();
     BenchTable.print(report, System.out);
     if (json != null) {
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report);
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .writeValue(json.toFile(), report);
       System.out.println("report: " + json);
     }
     return 0;
@@ -91,10 +126,12 @@ public final class BenchCommand implements Callable<Integer> {
 
   BenchOptions options(JobSettings settings) {
     if (repeats < 1 || sizes.length == 0 || rssSizes.length < 2) {
-      throw new ConfigError("bench: --repeats must be >= 1, --sizes non-empty, --rss-sizes two sizes");
+      throw new ConfigError(
+          "bench: --repeats must be >= 1, --sizes non-empty, --rss-sizes two sizes");
     }
     if (only != null && !only.equals("matrix")) {
-      throw new ConfigError("bench: --only takes one value, matrix (the slots x threads runs alone)");
+      throw new ConfigError(
+          "bench: --only takes one value, matrix (the slots x threads runs alone)");
     }
     o.models = models;
     o.sizes = sizes;

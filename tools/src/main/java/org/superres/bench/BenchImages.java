@@ -9,7 +9,10 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.superres.engine.DeviceSelector;
 import org.superres.samples.SampleImages;
 
-/** Deterministic photo-like PNG inputs (SampleImages.scene), so every run and every mode sees the same pixels. */
+/**
+ * Deterministic photo-like PNG inputs (SampleImages.scene), so every run and every mode sees the
+ * same pixels.
+ */
 final class BenchImages {
   private BenchImages() {}
 

@@ -15,8 +15,8 @@ import org.superres.model.ModelResolver;
 import org.superres.model.ResolvedModel;
 
 /**
- * A model the bench measures: a catalog name, a .pb path whose name tells kind and scale (FSRCNN_x3.pb), or
- * LABEL=PATH where the label tells them (edsr-x3=/runs/b8f32-x3/latest.pb).
+ * A model the bench measures: a catalog name, a .pb path whose name tells kind and scale
+ * (FSRCNN_x3.pb), or LABEL=PATH where the label tells them (edsr-x3=/runs/b8f32-x3/latest.pb).
  */
 final class BenchModel {
   private static final Pattern SCALE = Pattern.compile("(?i)[_-]x(\\d)(?:\\D|$)");
@@ -39,10 +39,13 @@ final class BenchModel {
       ModelKind kind = ModelKind.fromFileName(label);
       Matcher m = SCALE.matcher(label);
       if (kind == null || !m.find()) {
-        throw new ConfigError("bench model '" + entry + "': the label must name kind and scale, e.g. edsr-x3=PATH");
+        throw new ConfigError(
+            "bench model '" + entry + "': the label must name kind and scale, e.g. edsr-x3=PATH");
       }
-      return new BenchModel(label, new ModelSpec(label, kind, Integer.parseInt(m.group(1)),
-          ModelSpec.sha256Of(file)), file);
+      return new BenchModel(
+          label,
+          new ModelSpec(label, kind, Integer.parseInt(m.group(1)), ModelSpec.sha256Of(file)),
+          file);
     }
     Configuration hadoop = new Configuration();
     ModelResolver resolver = new ModelResolver(hadoop, ModelCatalog.load());
@@ -50,15 +53,20 @@ final class BenchModel {
     if (entry.endsWith(".pb") || entry.contains("/")) {
       r = resolver.fromUri(Paths.get(entry).toAbsolutePath().toUri().toString(), null, 0);
     } else {
-      r = resolver.resolve(JobSettings.from(ConfigLoader.load(null,
-          java.util.Collections.singletonList("model.name=" + entry))));
+      r =
+          resolver.resolve(
+              JobSettings.from(
+                  ConfigLoader.load(
+                      null, java.util.Collections.singletonList("model.name=" + entry))));
     }
     return new BenchModel(r.spec.name(), r.spec, Paths.get(java.net.URI.create(r.uri)));
   }
 
   /** --set lines that make the enhance job use exactly this file, kind and scale. */
   java.util.List<String> jobSets() {
-    return java.util.Arrays.asList("model.uri=" + file.toUri(), "model.kind=" + spec.kind().opencvName(),
+    return java.util.Arrays.asList(
+        "model.uri=" + file.toUri(),
+        "model.kind=" + spec.kind().opencvName(),
         "model.scale=" + spec.scale());
   }
 }

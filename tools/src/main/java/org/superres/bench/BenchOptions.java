@@ -8,27 +8,41 @@ import java.util.List;
 public final class BenchOptions {
   /** Catalog names, .pb paths or LABEL=PATH; the first is the one the headline ratios are about. */
   public List<String> models = new ArrayList<>();
+
   public int[] sizes = {256, 1024};
+
   /** Images per set, aligned with sizes. */
   public int[] images = {4, 1};
+
   public int repeats = 3;
+
   /** Spark master of the main comparison; null = the launcher's default (local[*]). */
   public String master;
+
   /** device.threads of the main comparison (and OpenCV's threads of the plain loops). */
   public int threads;
-  /** tiling.tile of the job in the main comparison: 0 = the same whole-image work as the plain loops. */
+
+  /**
+   * tiling.tile of the job in the main comparison: 0 = the same whole-image work as the plain
+   * loops.
+   */
   public int jobTile = 0;
+
   /** The engine's tiling compared against whole images (tiling.tile, tiling.overlap). */
   public int tile = 256;
+
   public int overlap = 16;
 
   public int[] rssSizes = {1024, 4096};
+
   /** The model of the RSS probes; null = the last of models (the fast one: RSS is about tiling). */
   public String rssModel;
+
   public String rssXmx = "2g";
 
   /** The three modes, tiling, per-model throughput and RSS; off with --only matrix. */
   public boolean compare = true;
+
   public boolean matrix = true;
   public int[] matrixSlots = {1, 2};
   public int[] matrixThreads = {1, 2};
@@ -38,6 +52,7 @@ public final class BenchOptions {
 
   /** Models measured for throughput only (inference on one small image): LABEL=PATH or paths. */
   public List<String> throughputModels = new ArrayList<>();
+
   public int throughputSize = 64;
 
   public int convChannels = 64;

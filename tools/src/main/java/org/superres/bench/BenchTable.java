@@ -13,12 +13,21 @@ public final class BenchTable {
     Map<String, Object> machine = (Map<String, Object>) report.get("machine");
     Map<String, Object> options = (Map<String, Object>) report.get("options");
     Map<String, Object> conv = (Map<String, Object>) report.get("conv");
-    out.printf("superres bench: %s, %s cores, OpenCV %s, Java %s, master %s, device.threads %s%n",
-        machine.get("cpu"), machine.get("cores"), machine.get("opencv"), machine.get("java"),
-        report.getOrDefault("master", "per matrix row"), options.get("device_threads"));
-    out.printf("load average %s -> %s; medians of %s interleaved repeats; conv 3x3 %s ch: %s GFLOP/s%n",
-        machine.get("loadavg"), ((Map<String, Object>) report.get("machine_after")).get("loadavg"),
-        options.get("repeats"), conv.get("channels"), conv.get("gflops_per_second"));
+    out.printf(
+        "superres bench: %s, %s cores, OpenCV %s, Java %s, master %s, device.threads %s%n",
+        machine.get("cpu"),
+        machine.get("cores"),
+        machine.get("opencv"),
+        machine.get("java"),
+        report.getOrDefault("master", "per matrix row"),
+        options.get("device_threads"));
+    out.printf(
+        "load average %s -> %s; medians of %s interleaved repeats; conv 3x3 %s ch: %s GFLOP/s%n",
+        machine.get("loadavg"),
+        ((Map<String, Object>) report.get("machine_after")).get("loadavg"),
+        options.get("repeats"),
+        conv.get("channels"),
+        conv.get("gflops_per_second"));
     if (report.containsKey("results")) {
       printComparisons(report, out);
     }
@@ -30,33 +39,65 @@ public final class BenchTable {
 
   @SuppressWarnings("unchecked")
   private static void printComparisons(Map<String, Object> report, PrintStream out) {
-    out.printf("%n%-26s %6s %-15s %7s %8s | %6s %6s %6s %8s %6s %6s | %8s%n", "model", "size", "mode", "img/s",
-        "MP/s", "load", "read", "decode", "infer", "encode", "write", "ceiling");
+    out.printf(
+        "%n%-26s %6s %-15s %7s %8s | %6s %6s %6s %8s %6s %6s | %8s%n",
+        "model", "size", "mode", "img/s", "MP/s", "load", "read", "decode", "infer", "encode",
+        "write", "ceiling");
     for (Map<String, Object> r : (List<Map<String, Object>>) report.get("results")) {
       Map<String, Object> modes = (Map<String, Object>) r.get("modes");
       boolean first = true;
       for (Map.Entry<String, Object> e : modes.entrySet()) {
         Map<String, Object> m = (Map<String, Object>) e.getValue();
         Map<String, Double> st = (Map<String, Double>) m.get("stage_ms_per_image");
-        out.printf("%-26s %6s %-15s %7.3f %8.4f | %6.1f %6.1f %6.1f %8.1f %6.1f %6.1f | %8s%n",
-            first ? r.get("model") : "", first ? r.get("size") + "²" : "", e.getKey(), m.get("images_per_second"),
-            m.get("input_megapixels_per_second"), st.get("load"), st.get("read"), st.get("decode"), st.get("infer"),
-            st.get("encode"), st.get("write"), first ? r.get("ceiling_megapixels_per_second") : "");
+        out.printf(
+            "%-26s %6s %-15s %7.3f %8.4f | %6.1f %6.1f %6.1f %8.1f %6.1f %6.1f | %8s%n",
+            first ? r.get("model") : "",
+            first ? r.get("size") + "²" : "",
+            e.getKey(),
+            m.get("images_per_second"),
+            m.get("input_megapixels_per_second"),
+            st.get("load"),
+            st.get("read"),
+            st.get("decode"),
+            st.get("infer"),
+            st.get("encode"),
+            st.get("write"),
+            first ? r.get("ceiling_megapixels_per_second") : "");
         first = false;
       }
       Map<String, Object> t = (Map<String, Object>) r.get("tiling");
       Map<String, Object> ratios = (Map<String, Object>) r.get("ratios");
-      out.printf("%-26s %6s %-15s job/raw %s (paired %s; fixed %s s/run, amortized %s), raw/per-image-load %s "
-              + "(paired %s)%n", "", "", "ratios", ratios.get("job_over_raw"), ratios.get("job_over_raw_paired"),
-          ratios.get("job_fixed_seconds_per_run"), ratios.get("job_over_raw_amortized"),
-          ratios.get("raw_over_per_image_load"), ratios.get("raw_over_per_image_load_paired"));
-      out.printf("%-26s %6s %-15s tile %s/%s (%s tiles): %s vs whole %s MP/s infer, tiled/whole %s%n", "", "",
-          "engine tiling", t.get("tile"), t.get("overlap"), t.get("tiles_per_image"),
-          t.get("tiled_megapixels_per_second"), t.get("untiled_megapixels_per_second"), t.get("tiled_over_untiled"));
+      out.printf(
+          "%-26s %6s %-15s job/raw %s (paired %s; fixed %s s/run, amortized %s), raw/per-image-load %s "
+              + "(paired %s)%n",
+          "",
+          "",
+          "ratios",
+          ratios.get("job_over_raw"),
+          ratios.get("job_over_raw_paired"),
+          ratios.get("job_fixed_seconds_per_run"),
+          ratios.get("job_over_raw_amortized"),
+          ratios.get("raw_over_per_image_load"),
+          ratios.get("raw_over_per_image_load_paired"));
+      out.printf(
+          "%-26s %6s %-15s tile %s/%s (%s tiles): %s vs whole %s MP/s infer, tiled/whole %s%n",
+          "",
+          "",
+          "engine tiling",
+          t.get("tile"),
+          t.get("overlap"),
+          t.get("tiles_per_image"),
+          t.get("tiled_megapixels_per_second"),
+          t.get("untiled_megapixels_per_second"),
+          t.get("tiled_over_untiled"));
     }
     Map<String, Object> h = (Map<String, Object>) report.get("ratios");
-    out.printf("%nheadline (%s, %s²): job/raw %s (amortized over an archive %s), raw/per-image-load %s%n",
-        h.get("model"), h.get("size"), h.get("job_over_raw"), h.get("job_over_raw_amortized"),
+    out.printf(
+        "%nheadline (%s, %s²): job/raw %s (amortized over an archive %s), raw/per-image-load %s%n",
+        h.get("model"),
+        h.get("size"),
+        h.get("job_over_raw"),
+        h.get("job_over_raw_amortized"),
         h.get("raw_over_per_image_load"));
   }
 
@@ -64,11 +105,16 @@ public final class BenchTable {
   private static void printThreads(Map<String, Object> report, PrintStream out) {
     Map<String, Object> threads = (Map<String, Object>) report.get("threads");
     if (threads != null) {
-      out.printf("%nSpark slots x OpenCV threads (%s, %d x %s², tile %s), input MP/s:%n", threads.get("model"),
-          threads.get("images"), threads.get("size"), threads.get("tile"));
+      out.printf(
+          "%nSpark slots x OpenCV threads (%s, %d x %s², tile %s), input MP/s:%n",
+          threads.get("model"), threads.get("images"), threads.get("size"), threads.get("tile"));
       for (Map<String, Object> row : (List<Map<String, Object>>) threads.get("matrix")) {
-        out.printf("  local[%s] device.threads=%s  %8.4f MP/s  %7.3f img/s%n", row.get("slots"), row.get("threads"),
-            row.get("input_megapixels_per_second"), row.get("images_per_second"));
+        out.printf(
+            "  local[%s] device.threads=%s  %8.4f MP/s  %7.3f img/s%n",
+            row.get("slots"),
+            row.get("threads"),
+            row.get("input_megapixels_per_second"),
+            row.get("images_per_second"));
       }
       Map<String, Object> best = (Map<String, Object>) threads.get("best");
       out.printf("  best: local[%s] device.threads=%s%n", best.get("slots"), best.get("threads"));
@@ -83,19 +129,27 @@ public final class BenchTable {
         out.printf("  %-26s skipped: %s%n", row.get("model"), row.get("skipped"));
         continue;
       }
-      out.printf("  %-26s at %s²: end-to-end %s, inference %s, ceiling %s%n", row.get("model"), row.get("size"),
-          row.getOrDefault("end_to_end_megapixels_per_second", "-"), row.get("infer_megapixels_per_second"),
+      out.printf(
+          "  %-26s at %s²: end-to-end %s, inference %s, ceiling %s%n",
+          row.get("model"),
+          row.get("size"),
+          row.getOrDefault("end_to_end_megapixels_per_second", "-"),
+          row.get("infer_megapixels_per_second"),
           row.get("ceiling_megapixels_per_second"));
     }
 
     Map<String, Object> rss = (Map<String, Object>) report.get("rss");
-    out.printf("%npeak RSS (one image, %s, tile %s/%s, child JVM -Xmx%s):", rss.get("model"), rss.get("tile"),
-        rss.get("overlap"), rss.get("xmx"));
+    out.printf(
+        "%npeak RSS (one image, %s, tile %s/%s, child JVM -Xmx%s):",
+        rss.get("model"), rss.get("tile"), rss.get("overlap"), rss.get("xmx"));
     for (Map.Entry<String, Object> e : rss.entrySet()) {
       if (e.getKey().startsWith("size_")) {
         Map<String, Object> m = (Map<String, Object>) e.getValue();
-        out.printf(" %s² %d MB (after model load %d MB);", e.getKey().substring(5),
-            (Long) m.get("peak_kb") / 1024, (Long) m.get("base_kb") / 1024);
+        out.printf(
+            " %s² %d MB (after model load %d MB);",
+            e.getKey().substring(5),
+            (Long) m.get("peak_kb") / 1024,
+            (Long) m.get("base_kb") / 1024);
       } else if (e.getKey().startsWith("ratio_")) {
         out.printf(" %s %s", e.getKey(), e.getValue());
       }

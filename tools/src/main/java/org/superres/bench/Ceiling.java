@@ -13,15 +13,17 @@ import org.bytedeco.opencv.opencv_dnn_superres.DnnSuperResImpl;
 import org.superres.engine.DeviceSelector;
 
 /**
- * The ceiling: how fast a model could run on this CPU if inference were pure convolution at the speed
- * OpenCV reaches on one large 3x3 layer. FLOPs come from OpenCV's own Net.getFLOPS on the shapes fed.
+ * The ceiling: how fast a model could run on this CPU if inference were pure convolution at the
+ * speed OpenCV reaches on one large 3x3 layer. FLOPs come from OpenCV's own Net.getFLOPS on the
+ * shapes fed.
  */
 final class Ceiling {
   private Ceiling() {}
 
   /**
-   * Measured convolution throughput of OpenCV dnn here, FLOP/s: the fastest of {@code repeats} forwards, since
-   * a ceiling is what the CPU can do, and other load only ever slows a forward down.
+   * Measured convolution throughput of OpenCV dnn here, FLOP/s: the fastest of {@code repeats}
+   * forwards, since a ceiling is what the CPU can do, and other load only ever slows a forward
+   * down.
    */
   static double convFlopsPerSecond(int channels, int size, int repeats) {
     DeviceSelector.ensureNativesLoaded();
@@ -31,7 +33,9 @@ final class Ceiling {
     net.setPreferableTarget(opencv_dnn.DNN_TARGET_CPU);
     int[] shape = {1, channels, size, size};
     Mat blob = new Mat(shape.length, shape, opencv_core.CV_32F);
-    opencv_core.randu(blob, new Mat(1, 1, opencv_core.CV_64F, new Scalar(-1)),
+    opencv_core.randu(
+        blob,
+        new Mat(1, 1, opencv_core.CV_64F, new Scalar(-1)),
         new Mat(1, 1, opencv_core.CV_64F, new Scalar(1)));
     long flops = net.getFLOPS(new IntPointer(shape));
     net.setInput(blob);
@@ -47,7 +51,10 @@ final class Ceiling {
     return flops / java.util.Collections.min(secs);
   }
 
-  /** FLOPs per input pixel of a model, for an input of size x size (what the model's graph computes). */
+  /**
+   * FLOPs per input pixel of a model, for an input of size x size (what the model's graph
+   * computes).
+   */
   static double flopsPerPixel(BenchModel model, int size) {
     DeviceSelector.ensureNativesLoaded();
     // Creating and reading a DnnSuperResImpl registers the custom layers these graphs need.

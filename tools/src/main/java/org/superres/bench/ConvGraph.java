@@ -7,9 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Random;
 
 /**
- * A TensorFlow GraphDef with one 3x3 convolution (C to C channels, SAME padding) and fixed random weights,
- * in protobuf wire format: the smallest graph OpenCV's TensorFlow reader accepts, to time convolution on this
- * CPU without depending on any model file. Field numbers are those of tensorflow/core/framework/*.proto.
+ * A TensorFlow GraphDef with one 3x3 convolution (C to C channels, SAME padding) and fixed random
+ * weights, in protobuf wire format: the smallest graph OpenCV's TensorFlow reader accepts, to time
+ * convolution on this CPU without depending on any model file. Field numbers are those of
+ * tensorflow/core/framework/*.proto.
  */
 final class ConvGraph {
   private static final int DT_FLOAT = 1;
@@ -23,14 +24,28 @@ final class ConvGraph {
       w.putFloat((float) ((r.nextDouble() - 0.5) * 0.1));
     }
     byte[] shape = concat(dim(3), dim(3), dim(channels), dim(channels));
-    byte[] tensor = concat(varintField(1, DT_FLOAT), bytesField(2, shape), bytesField(4, w.array()));
-    byte[] input = node("input", "Placeholder", new String[0], attr("dtype", varintField(6, DT_FLOAT)));
-    byte[] weights = node("weights", "Const", new String[0], attr("dtype", varintField(6, DT_FLOAT)),
-        attr("value", bytesField(8, tensor)));
-    byte[] list = bytesField(3, concat(varint(1), varint(1), varint(1), varint(1))); // ListValue.i, packed
-    byte[] conv = node("conv", "Conv2D", new String[] {"input", "weights"}, attr("T", varintField(6, DT_FLOAT)),
-        attr("strides", bytesField(1, list)), attr("padding", bytesField(2, utf8("SAME"))),
-        attr("data_format", bytesField(2, utf8("NHWC"))));
+    byte[] tensor =
+        concat(varintField(1, DT_FLOAT), bytesField(2, shape), bytesField(4, w.array()));
+    byte[] input =
+        node("input", "Placeholder", new String[0], attr("dtype", varintField(6, DT_FLOAT)));
+    byte[] weights =
+        node(
+            "weights",
+            "Const",
+            new String[0],
+            attr("dtype", varintField(6, DT_FLOAT)),
+            attr("value", bytesField(8, tensor)));
+    byte[] list =
+        bytesField(3, concat(varint(1), varint(1), varint(1), varint(1))); // ListValue.i, packed
+    byte[] conv =
+        node(
+            "conv",
+            "Conv2D",
+            new String[] {"input", "weights"},
+            attr("T", varintField(6, DT_FLOAT)),
+            attr("strides", bytesField(1, list)),
+            attr("padding", bytesField(2, utf8("SAME"))),
+            attr("data_format", bytesField(2, utf8("NHWC"))));
     return concat(bytesField(1, input), bytesField(1, weights), bytesField(1, conv));
   }
 

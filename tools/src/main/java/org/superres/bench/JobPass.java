@@ -12,9 +12,10 @@ import org.superres.config.JobSettings;
 import org.superres.job.EnhanceJob;
 
 /**
- * The full enhance job (EnhanceJob, local mode, file://) over one image set: listing, planning, model
- * shipping, partitions, manifest and summary. Throughput is the summary's own: images over the processing
- * action; the fixed per-run cost (listing, manifest read-back, summary queries) is reported beside it.
+ * The full enhance job (EnhanceJob, local mode, file://) over one image set: listing, planning,
+ * model shipping, partitions, manifest and summary. Throughput is the summary's own: images over
+ * the processing action; the fixed per-run cost (listing, manifest read-back, summary queries) is
+ * reported beside it.
  */
 final class JobPass {
   private final SparkSession spark;
@@ -35,16 +36,22 @@ final class JobPass {
   }
 
   /**
-   * The run's fixed cost: the same job over the same (already written) outputs with every input skipped, in
-   * one partition: Spark's job and task set-up, the manifest's Parquet write and commit, and no image work.
+   * The run's fixed cost: the same job over the same (already written) outputs with every input
+   * skipped, in one partition: Spark's job and task set-up, the manifest's Parquet write and
+   * commit, and no image work.
    */
   double fixedSeconds(Path inputDir, Path outDir, int threads) throws IOException {
-    PassResult r = run(inputDir, outDir, threads,
-        java.util.Arrays.asList("output.mode=skip-existing", "partitions.max-files=1000000"));
+    PassResult r =
+        run(
+            inputDir,
+            outDir,
+            threads,
+            java.util.Arrays.asList("output.mode=skip-existing", "partitions.max-files=1000000"));
     return r.seconds;
   }
 
-  private PassResult run(Path inputDir, Path outDir, int threads, List<String> overrides) throws IOException {
+  private PassResult run(Path inputDir, Path outDir, int threads, List<String> overrides)
+      throws IOException {
     List<String> sets = new ArrayList<>(overrides);
     sets.add("input=[\"" + inputDir.toUri() + "\"]");
     sets.add("output.uri=" + outDir.toUri());
@@ -55,14 +62,25 @@ final class JobPass {
     sets.addAll(model.jobSets());
     sets.addAll(extraSets);
     JobSettings settings = JobSettings.from(ConfigLoader.load(null, sets));
-    // In local mode the executor is this JVM, and the job sets OpenCV's threads only once per JVM; the
-    // bench changes them between runs, so it sets them itself (a negative count restores OpenCV's default).
+    // In local mode the executor is this JVM, and the job sets OpenCV's threads only once per JVM;
+    // the
+    // bench changes them between runs, so it sets them itself (a negative count restores OpenCV's
+    // default).
     ThreadSetting.apply(threads);
     EnhanceJob.Outcome outcome = new EnhanceJob(spark, settings).run();
     boolean skipRun = !overrides.isEmpty();
     if ((skipRun ? outcome.summary.skipped : outcome.summary.ok) != outcome.summary.listed) {
-      throw new IllegalStateException("bench job run " + outcome.runId + ": only " + outcome.summary.ok + " of "
-          + outcome.summary.listed + " images ok; see " + outcome.outputRoot + "/_runs/" + outcome.runId);
+      throw new IllegalStateException(
+          "bench job run "
+              + outcome.runId
+              + ": only "
+              + outcome.summary.ok
+              + " of "
+              + outcome.summary.listed
+              + " images ok; see "
+              + outcome.outputRoot
+              + "/_runs/"
+              + outcome.runId);
     }
     Map<String, Object> f = outcome.summary.fields;
     double seconds = ((Number) f.get("processing_seconds")).doubleValue();
@@ -73,7 +91,8 @@ final class JobPass {
     @SuppressWarnings("unchecked")
     Map<String, Map<String, Object>> st = (Map<String, Map<String, Object>>) f.get("stages_ms");
     for (String s : new String[] {"read", "decode", "infer", "encode", "write"}) {
-      stages.put(s, ((Number) st.get(s).get("sum")).doubleValue() / Math.max(1, outcome.summary.ok));
+      stages.put(
+          s, ((Number) st.get(s).get("sum")).doubleValue() / Math.max(1, outcome.summary.ok));
     }
     PassResult r = new PassResult(n, pixels, seconds, stages);
     @SuppressWarnings("unchecked")

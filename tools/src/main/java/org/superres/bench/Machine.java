@@ -8,7 +8,10 @@ import java.util.Map;
 import org.bytedeco.opencv.global.opencv_core;
 import org.superres.engine.DeviceSelector;
 
-/** Where the figures were measured: they mean little without the CPU, its load and the library versions. */
+/**
+ * Where the figures were measured: they mean little without the CPU, its load and the library
+ * versions.
+ */
 final class Machine {
   private Machine() {}
 
@@ -19,7 +22,13 @@ final class Machine {
     m.put("cpu", cpuModel());
     m.put("loadavg", loadAverage());
     m.put("java", System.getProperty("java.version"));
-    m.put("opencv", opencv_core.getVersionString().getString().replace("\u0000", "").trim()); // a C string: drop its NUL
+    m.put(
+        "opencv",
+        opencv_core
+            .getVersionString()
+            .getString()
+            .replace("\u0000", "")
+            .trim()); // a C string: drop its NUL
     m.put("opencv_threads_default", opencv_core.getNumThreads());
     return m;
   }
@@ -34,8 +43,11 @@ final class Machine {
 
   private static String cpuModel() {
     try {
-      return Files.readAllLines(Paths.get("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-          .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
+      return Files.readAllLines(Paths.get("/proc/cpuinfo")).stream()
+          .filter(l -> l.startsWith("model name"))
+          .map(l -> l.substring(l.indexOf(':') + 1).trim())
+          .findFirst()
+          .orElse("unknown");
     } catch (IOException e) {
       return "unknown";
     }

@@ -9,6 +9,7 @@ final class PassResult {
   final long inputPixels;
   final double seconds;
   final Map<String, Double> stageMsPerImage;
+
   /** Extra figures a mode reports (the job: wall seconds, model loads). */
   final Map<String, Object> extra = new LinkedHashMap<>();
 

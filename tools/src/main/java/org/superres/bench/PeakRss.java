@@ -12,16 +12,23 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Peak RSS of one image's processing, each size in its own child JVM (RssProbe) started like this one. */
+/**
+ * Peak RSS of one image's processing, each size in its own child JVM (RssProbe) started like this
+ * one.
+ */
 final class PeakRss {
-  private static final Pattern LINE = Pattern.compile("RSS base_kb=(\\d+) peak_kb=(\\d+) tiles=(\\d+)");
+  private static final Pattern LINE =
+      Pattern.compile("RSS base_kb=(\\d+) peak_kb=(\\d+) tiles=(\\d+)");
 
   private PeakRss() {}
 
-  /** A field of /proc/self/status in kB (VmHWM: peak resident set), or -1 where there is no /proc. */
+  /**
+   * A field of /proc/self/status in kB (VmHWM: peak resident set), or -1 where there is no /proc.
+   */
   static long readStatusKb(String field) {
     try {
-      for (String l : Files.readAllLines(Paths.get("/proc/self/status"), StandardCharsets.US_ASCII)) {
+      for (String l :
+          Files.readAllLines(Paths.get("/proc/self/status"), StandardCharsets.US_ASCII)) {
         if (l.startsWith(field + ":")) {
           return Long.parseLong(l.replaceAll("[^0-9]", ""));
         }
@@ -33,7 +40,8 @@ final class PeakRss {
   }
 
   /** Runs the probe on {@code input}; returns base_kb (after model load), peak_kb and tiles. */
-  static Map<String, Object> measure(Path input, BenchModel model, int tile, int overlap, String xmx, Path out)
+  static Map<String, Object> measure(
+      Path input, BenchModel model, int tile, int overlap, String xmx, Path out)
       throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
@@ -53,7 +61,8 @@ final class PeakRss {
     int rc = p.waitFor();
     Matcher m = LINE.matcher(output);
     if (rc != 0 || !m.find()) {
-      throw new IllegalStateException("RSS probe on " + input + " exited " + rc + ": " + output.trim());
+      throw new IllegalStateException(
+          "RSS probe on " + input + " exited " + rc + ": " + output.trim());
     }
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("base_kb", Long.parseLong(m.group(1)));

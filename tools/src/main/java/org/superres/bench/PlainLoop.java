@@ -16,9 +16,9 @@ import org.bytedeco.opencv.opencv_dnn_superres.DnnSuperResImpl;
 import org.superres.engine.DeviceSelector;
 
 /**
- * The baselines, with no superres code in the way: read, imdecode, DnnSuperResImpl.upsample, imencode (PNG,
- * the job's settings), write, one image after the other. "raw" loads the model once; "per-image load" loads
- * it for every image, as a single-image web service does.
+ * The baselines, with no superres code in the way: read, imdecode, DnnSuperResImpl.upsample,
+ * imencode (PNG, the job's settings), write, one image after the other. "raw" loads the model once;
+ * "per-image load" loads it for every image, as a single-image web service does.
  */
 final class PlainLoop implements AutoCloseable {
   private final BenchModel model;
@@ -33,7 +33,12 @@ final class PlainLoop implements AutoCloseable {
     this.loaded = loadPerImage ? null : load();
     if (loaded != null) {
       // And warmed like the job's model cache does: one small forward.
-      Mat probe = new Mat(32, 32, opencv_core.CV_8UC3, new org.bytedeco.opencv.opencv_core.Scalar(128, 128, 128, 0));
+      Mat probe =
+          new Mat(
+              32,
+              32,
+              opencv_core.CV_8UC3,
+              new org.bytedeco.opencv.opencv_core.Scalar(128, 128, 128, 0));
       Mat out = new Mat();
       loaded.upsample(probe, out);
       out.close();
@@ -76,7 +81,8 @@ final class PlainLoop implements AutoCloseable {
       buf.close();
       if (loadPerImage) sr.close();
     }
-    return new PassResult(inputs.size(), pixels, (System.nanoTime() - start) / 1e9, st.perImage(inputs.size()));
+    return new PassResult(
+        inputs.size(), pixels, (System.nanoTime() - start) / 1e9, st.perImage(inputs.size()));
   }
 
   private DnnSuperResImpl load() {

@@ -3,7 +3,10 @@ package org.superres.bench;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Milliseconds per pipeline stage summed over a pass, reported per image (the manifest's stage names). */
+/**
+ * Milliseconds per pipeline stage summed over a pass, reported per image (the manifest's stage
+ * names).
+ */
 final class StageTimes {
   static final String[] STAGES = {"load", "read", "decode", "infer", "encode", "write"};
 

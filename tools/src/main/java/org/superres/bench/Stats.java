@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-/** Medians: on a shared machine the middle of interleaved repeats is the figure that survives noise. */
+/**
+ * Medians: on a shared machine the middle of interleaved repeats is the figure that survives noise.
+ */
 final class Stats {
   private Stats() {}
 

@@ -13,8 +13,9 @@ import org.superres.engine.SuperResNet;
 import org.superres.engine.TiledUpscaler;
 
 /**
- * The engine's enhance step (Enhancer + TiledUpscaler) on decoded images, tiled as configured or whole:
- * what tiling costs in inference time for the memory bound it buys (overlap is computed twice).
+ * The engine's enhance step (Enhancer + TiledUpscaler) on decoded images, tiled as configured or
+ * whole: what tiling costs in inference time for the memory bound it buys (overlap is computed
+ * twice).
  */
 final class TilingPass implements AutoCloseable {
   private final SuperResNet net;
@@ -24,7 +25,10 @@ final class TilingPass implements AutoCloseable {
     net.warmUp();
   }
 
-  /** Inference only, over already decoded images; returns the pass (infer stage filled) and its tile count. */
+  /**
+   * Inference only, over already decoded images; returns the pass (infer stage filled) and its tile
+   * count.
+   */
   PassResult run(List<Mat> images, int tile, int overlap) {
     TiledUpscaler tiler = new TiledUpscaler(tile, overlap);
     Enhancer enhancer = new Enhancer(net, tiler);
@@ -40,8 +44,9 @@ final class TilingPass implements AutoCloseable {
       pixels += (long) img.cols() * img.rows();
       r.image.close();
     }
-    PassResult p = new PassResult(images.size(), pixels, (System.nanoTime() - start) / 1e9,
-        st.perImage(images.size()));
+    PassResult p =
+        new PassResult(
+            images.size(), pixels, (System.nanoTime() - start) / 1e9, st.perImage(images.size()));
     p.extra.put("tiles", tiles);
     return p;
   }

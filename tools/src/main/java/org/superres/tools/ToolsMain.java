@@ -4,8 +4,8 @@ import org.superres.bench.BenchCommand;
 import org.superres.cli.Main;
 
 /**
- * The command line of a checkout ({@code submit/superres}): the job's commands plus the tools that do
- * not ship in the job jar (bench). Same options, errors and exit codes as the job's Main.
+ * The command line of a checkout ({@code submit/superres}): the job's commands plus the tools that
+ * do not ship in the job jar (bench). Same options, errors and exit codes as the job's Main.
  */
 public final class ToolsMain {
   private ToolsMain() {}

@@ -5,18 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.superres.testing.Fixtures;
 import org.superres.tools.ToolsMain;
 
 /**
- * The bench command end to end in a tiny configuration (real Spark local mode, real OpenCV, real child JVMs
- * for RSS): the report has the contract's keys with sane values. Speed itself is never asserted.
+ * The bench command end to end in a tiny configuration (real Spark local mode, real OpenCV, real
+ * child JVMs for RSS): the report has the contract's keys with sane values. Speed itself is never
+ * asserted.
  */
 class BenchHarnessTest {
   private static final Path MODEL = Fixtures.ownModel();
@@ -26,10 +24,37 @@ class BenchHarnessTest {
   @Test
   void tinyRunReportsRatiosRssThreadsAndThroughput() throws Exception {
     Path json = tmp.resolve("bench.json");
-    int rc = ToolsMain.run(new String[] {"bench", "--master", "local[2]", "--models", MODEL.toString(),
-        "--sizes", "24,40", "--images", "2", "--repeats", "1", "--matrix-size", "24", "--matrix-images", "2",
-        "--matrix-repeats", "1", "--rss-sizes", "32,64", "--throughput-models", "edsr-own-x3=" + MODEL,
-        "--throughput-size", "16", "--work-dir", tmp.resolve("work").toString(), "--json", json.toString()});
+    int rc =
+        ToolsMain.run(
+            new String[] {
+              "bench",
+              "--master",
+              "local[2]",
+              "--models",
+              MODEL.toString(),
+              "--sizes",
+              "24,40",
+              "--images",
+              "2",
+              "--repeats",
+              "1",
+              "--matrix-size",
+              "24",
+              "--matrix-images",
+              "2",
+              "--matrix-repeats",
+              "1",
+              "--rss-sizes",
+              "32,64",
+              "--throughput-models",
+              "edsr-own-x3=" + MODEL,
+              "--throughput-size",
+              "16",
+              "--work-dir",
+              tmp.resolve("work").toString(),
+              "--json",
+              json.toString()
+            });
     assertEquals(0, rc);
     JsonNode r = new ObjectMapper().readTree(json.toFile());
 
@@ -71,10 +96,33 @@ class BenchHarnessTest {
     int rc;
     System.setOut(new java.io.PrintStream(table, true, "UTF-8"));
     try {
-      rc = ToolsMain.run(new String[] {"bench", "--only", "matrix", "--models", MODEL.toString(),
-          "--matrix-size", "40", "--matrix-images", "2", "--matrix-repeats", "1", "--matrix-slots", "2",
-          "--matrix-threads", "1,2,3", "--set", "tiling.tile=24", "--set", "tiling.overlap=4", "--work-dir", tmp.resolve("work").toString(),
-          "--json", json.toString()});
+      rc =
+          ToolsMain.run(
+              new String[] {
+                "bench",
+                "--only",
+                "matrix",
+                "--models",
+                MODEL.toString(),
+                "--matrix-size",
+                "40",
+                "--matrix-images",
+                "2",
+                "--matrix-repeats",
+                "1",
+                "--matrix-slots",
+                "2",
+                "--matrix-threads",
+                "1,2,3",
+                "--set",
+                "tiling.tile=24",
+                "--set",
+                "tiling.overlap=4",
+                "--work-dir",
+                tmp.resolve("work").toString(),
+                "--json",
+                json.toString()
+              });
     } finally {
       System.setOut(stdout);
     }
@@ -88,7 +136,9 @@ class BenchHarnessTest {
       positiveFinite(row.get("input_megapixels_per_second"));
     }
     String printed = table.toString("UTF-8");
-    assertTrue(printed.contains("local[2] device.threads=3") && printed.contains("best: local[2]"), printed);
+    assertTrue(
+        printed.contains("local[2] device.threads=3") && printed.contains("best: local[2]"),
+        printed);
   }
 
   @Test
