@@ -81,6 +81,16 @@ public final class EnhanceJob {
   }
 
   public Outcome run() throws IOException {
+    String runId = RunId.next();
+    JobStages stages = new JobStages(spark.sparkContext(), runId);
+    try {
+      return run(runId, stages);
+    } finally {
+      stages.end();
+    }
+  }
+
+  private Outcome run(String runId, JobStages stages) throws IOException {
     checkInputAndOutput(settings);
     Instant started = Instant.now();
     long t0 = System.nanoTime();
@@ -88,8 +98,8 @@ public final class EnhanceJob {
     Path outRoot = new Path(settings.outputUri);
     OutputLayout layout =
         new OutputLayout(outRoot.getFileSystem(hadoop).makeQualified(outRoot).toString());
-    String runId = RunId.next();
 
+    stages.begin(JobStages.Stage.LISTING);
     ResolvedModel model = new ModelResolver(hadoop, ModelCatalog.load()).resolve(settings);
     List<InputFile> inputs = new InputLister(hadoop, settings.extensions).list(settings.inputs);
     IncrementalBaseline baseline = IncrementalBaseline.load(spark, layout, settings.since);
@@ -122,6 +132,7 @@ public final class EnhanceJob {
 
     ManifestWriter manifest = new ManifestWriter(spark, layout, runId);
     double processingSeconds;
+    stages.begin(JobStages.Stage.ENHANCE);
     try (ProgressReporter progress =
         new ProgressReporter(counters.imagesDone, inputs.size(), settings.progressSeconds)) {
       spark.sparkContext().addSparkListener(progress);
@@ -134,6 +145,7 @@ public final class EnhanceJob {
       }
       progress.log();
     }
+    stages.begin(JobStages.Stage.MANIFEST_COMMIT);
     new TemporaryOutputSweeper(hadoop).sweep(inputs);
     Dataset<Row> written = manifest.read().cache();
     manifest.writeJsonLines(written);
@@ -163,6 +175,7 @@ public final class EnhanceJob {
     summary.fields.put("config", RunSummary.parseJson(settings.renderedJson));
     summary.write(layout.runDir(runId) + "/summary.json", hadoop);
     if (settings.reportEnabled) {
+      stages.begin(JobStages.Stage.REPORT);
       RunReportWriter.writeQuietly(
           manifest.read(),
           summary.fields,
