@@ -19,8 +19,9 @@ import org.superres.testing.Fixtures;
 /**
  * The Spark installation of the cluster tests, under job/target/spark-dist: what a cluster's Spark
  * provides and nothing more. jars/ holds the job's provided scope (Spark, Spark on YARN, the Hadoop
- * client and S3A, as on EMR and Dataproc), listed by the build in target/spark-dist-classpath.txt:
- * no OpenCV, no picocli, no superres class, so the application jar has to bring them as on a real
+ * client and S3A, as on EMR and Dataproc), listed by the build in target/spark-dist-classpath.txt,
+ * and the YARN web proxy's jar a distribution has beside them (target/spark-dist-extra-jars): no
+ * OpenCV, no picocli, no superres class, so the application jar has to bring them as on a real
  * cluster. bin/ has spark-class and spark-submit (test resources spark-dist/bin), conf/ the logging
  * of every JVM started from here.
  */
@@ -78,6 +79,10 @@ public final class SparkDistribution {
       if (jar.getFileName().toString().endsWith(".jar")) {
         jars.add(jar);
       }
+    }
+    try (Stream<Path> extra =
+        Files.list(Paths.get(System.getProperty("superres.spark-dist.extra-jars", "missing")))) {
+      extra.forEach(jars::add);
     }
     return jars;
   }
