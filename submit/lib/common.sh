@@ -16,7 +16,8 @@ SUPERRES_SPARK_MODULE_OPTIONS="-XX:+IgnoreUnrecognizedVMOptions --add-opens=java
 --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED \
 --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
 --add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED \
---add-opens=java.base/sun.util.calendar=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false"
+--add-opens=java.base/sun.util.calendar=ALL-UNNAMED --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED \
+-Djdk.reflect.useDirectMethodHandle=false"
 
 # Repository root: submit/lib/.. /..
 SUPERRES_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
