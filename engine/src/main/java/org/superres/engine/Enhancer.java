@@ -37,7 +37,8 @@ public final class Enhancer {
       colour = new Mat();
       opencv_core.merge(new MatVector(planes.get(0), planes.get(1), planes.get(2)), colour);
     } else if (channels != 3) {
-      throw new EngineException("unsupported", channels + "-channel images are not supported");
+      throw new EngineException(
+          FailureKind.UNSUPPORTED, channels + "-channel images are not supported");
     }
 
     TiledUpscaler.Result up =

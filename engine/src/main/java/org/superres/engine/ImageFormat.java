@@ -67,7 +67,7 @@ public enum ImageFormat {
    */
   public static ImageFormat sniff(byte[] b) {
     if (b.length == 0) {
-      throw new EngineException("empty", "empty file (0 bytes)");
+      throw new EngineException(FailureKind.EMPTY, "empty file (0 bytes)");
     }
     if (startsWith(b, 0, 0x89, 'P', 'N', 'G')) return PNG;
     if (startsWith(b, 0, 0xFF, 0xD8, 0xFF)) return JPEG;
@@ -75,7 +75,7 @@ public enum ImageFormat {
     if (startsWith(b, 0, 'I', 'I', 42, 0) || startsWith(b, 0, 'M', 'M', 0, 42)) return TIFF;
     if (startsWith(b, 0, 'B', 'M')) return BMP;
     if (startsWith(b, 0, 'G', 'I', 'F', '8')) return GIF;
-    throw new EngineException("not-an-image", "not an image: content is " + describe(b));
+    throw new EngineException(FailureKind.NOT_AN_IMAGE, "not an image: content is " + describe(b));
   }
 
   private static String describe(byte[] b) {

@@ -43,7 +43,7 @@ public final class ImageHeader {
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
-        throw new EngineException("decode", "no reader for this " + format + " header");
+        throw new EngineException(FailureKind.DECODE, "no reader for this " + format + " header");
       }
       ImageReader reader = readers.next();
       try {
@@ -58,7 +58,7 @@ public final class ImageHeader {
     } catch (IOException | RuntimeException e) {
       if (e instanceof EngineException) throw (EngineException) e;
       throw new EngineException(
-          "decode", "corrupt or truncated " + format + " header: " + e.getMessage(), e);
+          FailureKind.DECODE, "corrupt or truncated " + format + " header: " + e.getMessage(), e);
     }
   }
 
@@ -77,7 +77,7 @@ public final class ImageHeader {
 
   private static ImageHeader webp(byte[] b) {
     if (b.length < 30) {
-      throw new EngineException("decode", "truncated WebP header");
+      throw new EngineException(FailureKind.DECODE, "truncated WebP header");
     }
     String chunk = new String(b, 12, 4, java.nio.charset.StandardCharsets.US_ASCII);
     switch (chunk) {
@@ -92,7 +92,7 @@ public final class ImageHeader {
       case "VP8 ":
         return new ImageHeader(u16(b, 26) & 0x3fff, u16(b, 28) & 0x3fff);
       default:
-        throw new EngineException("decode", "unknown WebP chunk '" + chunk + "'");
+        throw new EngineException(FailureKind.DECODE, "unknown WebP chunk '" + chunk + "'");
     }
   }
 

@@ -17,7 +17,7 @@ public final class ImageLimits implements Serializable {
   public void checkBytes(long bytes) {
     if (maxBytes > 0 && bytes > maxBytes) {
       throw new EngineException(
-          "limits",
+          FailureKind.LIMITS,
           "file is "
               + bytes
               + " bytes, over limits.max-input-bytes="
@@ -28,12 +28,13 @@ public final class ImageLimits implements Serializable {
 
   public void checkPixels(int width, int height) {
     if (width <= 0 || height <= 0) {
-      throw new EngineException("decode", "header gives an empty size " + width + "x" + height);
+      throw new EngineException(
+          FailureKind.DECODE, "header gives an empty size " + width + "x" + height);
     }
     long px = (long) width * height;
     if (maxPixels > 0 && px > maxPixels) {
       throw new EngineException(
-          "limits",
+          FailureKind.LIMITS,
           "header claims "
               + width
               + "x"

@@ -264,7 +264,7 @@ public final class ReportCrops {
   private static byte[] encode(Mat img, String ext, int param, int value) {
     BytePointer buf = new BytePointer();
     if (!opencv_imgcodecs.imencode(ext, img, buf, new IntPointer(param, value))) {
-      throw new EngineException("encode", "cannot encode the report's " + ext + " image");
+      throw new EngineException(FailureKind.ENCODE, "cannot encode the report's " + ext + " image");
     }
     byte[] bytes = new byte[(int) buf.limit()];
     buf.get(bytes);

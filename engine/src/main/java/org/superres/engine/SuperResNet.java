@@ -59,7 +59,7 @@ public final class SuperResNet implements AutoCloseable {
     } catch (java.io.IOException | RuntimeException e) {
       impl.close();
       throw new EngineException(
-          "model",
+          FailureKind.MODEL,
           "cannot load model "
               + spec.name()
               + " from "

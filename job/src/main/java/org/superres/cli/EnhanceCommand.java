@@ -11,6 +11,8 @@ import org.superres.config.ConfigError;
 import org.superres.config.JobSettings;
 import org.superres.config.Redaction;
 import org.superres.job.EnhanceJob;
+import org.superres.manifest.ManifestTotals;
+import org.superres.report.RunReportWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,7 +22,7 @@ import picocli.CommandLine.Option;
     name = "enhance",
     description =
         "Upscale every listed input and write the outputs, the manifest and the run summary.")
-final class EnhanceCommand implements Callable<Integer> {
+public final class EnhanceCommand implements Callable<Integer> {
   @Option(
       names = "--input",
       paramLabel = "URI_OR_GLOB",
@@ -48,32 +50,18 @@ final class EnhanceCommand implements Callable<Integer> {
     EnhanceJob.checkInputAndOutput(settings); // before starting Spark: usage errors must be instant
     SparkSession spark = common.session("superres enhance", settings);
     try {
-      EnhanceJob.Outcome outcome;
-      try {
-        outcome = new EnhanceJob(spark, settings).run();
-      } catch (IOException e) {
-        String line = StorageAccessErrors.describe(e, spark.sparkContext().hadoopConfiguration());
-        if (line != null) {
-          throw new ConfigError(Redaction.scrub(line));
-        }
-        throw e;
-      }
+      EnhanceJob.Outcome outcome = runAndReport(spark, settings);
+      ManifestTotals.Inputs n = outcome.summary.totals.inputs;
       System.out.printf(
-          "run %s: %d ok, %d skipped, %d failed of %d -> %s/_runs/%s/summary.json%n",
-          outcome.runId,
-          outcome.summary.ok,
-          outcome.summary.skipped,
-          outcome.summary.failed,
-          outcome.summary.listed,
-          outcome.outputRoot,
-          outcome.runId);
+          "run %s: %d ok, %d skipped, %d failed of %d -> %s/summary.json%n",
+          outcome.runId, n.ok, n.skipped, n.failed, n.listed, outcome.layout.runDir(outcome.runId));
       if (outcome.exitCode == EnhanceJob.EXIT_FAILURES) {
         System.err.printf(
             "superres: error: %d of %d inputs failed (ratio %.4f > failures.max-ratio %.4f), mostly %s;"
                 + " see errors_by_kind and failed_examples in summary.json%n",
-            outcome.summary.failed,
-            outcome.summary.listed,
-            outcome.summary.failureRatio(),
+            n.failed,
+            n.listed,
+            outcome.summary.failureRatio,
             settings.maxFailureRatio,
             outcome.summary.dominantErrors(3));
       }
@@ -81,6 +69,34 @@ final class EnhanceCommand implements Callable<Integer> {
     } finally {
       spark.stop();
     }
+  }
+
+  /**
+   * The run, then its HTML report (report.enabled): what the command line does, for tools and tests
+   * that run the job in this JVM. Storage refusals at start become one-line configuration errors.
+   */
+  public static EnhanceJob.Outcome runAndReport(SparkSession spark, JobSettings settings)
+      throws IOException {
+    EnhanceJob.Outcome outcome;
+    try {
+      outcome = new EnhanceJob(spark, settings).run();
+    } catch (IOException e) {
+      String line = StorageAccessErrors.describe(e, spark.sparkContext().hadoopConfiguration());
+      if (line != null) {
+        throw new ConfigError(Redaction.scrub(line));
+      }
+      throw e;
+    }
+    if (settings.reportEnabled) {
+      RunReportWriter.writeQuietly(
+          outcome.manifest(spark),
+          outcome.summary,
+          outcome.layout,
+          outcome.gallerySamples,
+          settings.postProcess.description(),
+          spark.sparkContext().hadoopConfiguration());
+    }
+    return outcome;
   }
 
   private List<String> shorthands() {

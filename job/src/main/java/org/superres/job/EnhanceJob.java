@@ -1,8 +1,10 @@
 package org.superres.job;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -16,15 +18,19 @@ import org.superres.config.ConfigError;
 import org.superres.config.JobSettings;
 import org.superres.engine.DeviceSelector;
 import org.superres.engine.EngineException;
+import org.superres.manifest.ManifestRow;
+import org.superres.manifest.ManifestTotals;
+import org.superres.manifest.ManifestWriter;
+import org.superres.manifest.RunSummary;
 import org.superres.model.ModelCatalog;
 import org.superres.model.ModelResolver;
 import org.superres.model.ResolvedModel;
-import org.superres.report.RunReportWriter;
+import org.superres.output.OutputLayout;
 
 /**
  * The enhance command on the driver: list, plan, ship the model, run the partitions, write the
  * manifest and summary, and decide the exit code. Each step is a small call; the work happens in
- * EnhancePartition.
+ * EnhancePartition. What comes after a run (the HTML report) consumes its {@link Outcome}.
  */
 public final class EnhanceJob {
   private static final Logger LOG = LoggerFactory.getLogger(EnhanceJob.class);
@@ -34,7 +40,7 @@ public final class EnhanceJob {
 
   private final SparkSession spark;
   private final JobSettings settings;
-  private java.util.function.Consumer<List<InputFile>> afterPlanning = inputs -> {};
+  private Consumer<List<PlannedInput>> afterPlanning = plan -> {};
 
   public EnhanceJob(SparkSession spark, JobSettings settings) {
     this.spark = spark;
@@ -45,23 +51,32 @@ public final class EnhanceJob {
    * Called on the driver once inputs are listed and planned, before any is read: lets tests change
    * the world between listing and reading (an input deleted meanwhile) the way a live bucket does.
    */
-  public EnhanceJob afterPlanning(java.util.function.Consumer<List<InputFile>> hook) {
+  public EnhanceJob afterPlanning(Consumer<List<PlannedInput>> hook) {
     this.afterPlanning = hook;
     return this;
   }
 
-  /** What a finished run reports back to the command line and to tests. */
+  /** What a finished run hands to the command line, the report and tests. */
   public static final class Outcome {
     public final String runId;
-    public final String outputRoot;
+    public final OutputLayout layout;
     public final RunSummary summary;
     public final int exitCode;
 
-    Outcome(String runId, String outputRoot, RunSummary summary, int exitCode) {
+    /** Inputs sampled for the report's gallery (their files are under layout.galleryDir). */
+    public final int gallerySamples;
+
+    Outcome(String runId, OutputLayout layout, RunSummary summary, int exitCode, int samples) {
       this.runId = runId;
-      this.outputRoot = outputRoot;
+      this.layout = layout;
       this.summary = summary;
       this.exitCode = exitCode;
+      this.gallerySamples = samples;
+    }
+
+    /** The run's manifest rows, read back from its Parquet. */
+    public Dataset<Row> manifest(SparkSession spark) {
+      return new ManifestWriter(spark, layout, runId).read();
     }
   }
 
@@ -73,8 +88,8 @@ public final class EnhanceJob {
       throw new ConfigError("no output: give --output URI (or superres.output.uri)");
     }
     try {
-      DeviceSelector.checkBuildSupports(
-          settings.backend); // cuda on the CPU jar: stop before any executor
+      // cuda on the CPU jar: stop before any executor
+      DeviceSelector.checkBuildSupports(settings.backend);
     } catch (EngineException e) {
       throw new ConfigError(e.getMessage());
     }
@@ -94,19 +109,18 @@ public final class EnhanceJob {
     List<InputFile> inputs = new InputLister(hadoop, settings.extensions).list(settings.inputs);
     IncrementalBaseline baseline = IncrementalBaseline.load(spark, layout, settings.since);
     RunPlanner planner = new RunPlanner(hadoop, settings, layout).withBaseline(baseline);
-    planner.assignOutputs(inputs);
+    List<PlannedInput> plan = planner.plan(inputs);
     int sampled =
         settings.reportEnabled
-            ? ReportSampler.mark(
-                inputs, settings.reportSamples, ReportSampler.assetsDir(layout, runId))
+            ? ReportSampler.sample(plan, settings.reportSamples, layout.galleryDir(runId))
             : 0;
-    afterPlanning.accept(inputs);
-    List<List<InputFile>> bins =
-        RunPlanner.partitions(inputs, settings.partitionTargetBytes, settings.partitionMaxFiles);
+    afterPlanning.accept(plan);
+    List<List<PlannedInput>> bins =
+        RunPlanner.partitions(plan, settings.partitionTargetBytes, settings.partitionMaxFiles);
     LOG.info(
         "run {}: {} inputs in {} partitions, model {}, output {}",
         runId,
-        inputs.size(),
+        plan.size(),
         bins.size(),
         model.spec,
         layout.root());
@@ -123,7 +137,7 @@ public final class EnhanceJob {
     ManifestWriter manifest = new ManifestWriter(spark, layout, runId);
     double processingSeconds;
     try (ProgressReporter progress =
-        new ProgressReporter(counters.imagesDone, inputs.size(), settings.progressSeconds)) {
+        new ProgressReporter(counters.imagesDone, plan.size(), settings.progressSeconds)) {
       spark.sparkContext().addSparkListener(progress);
       try {
         long tp = System.nanoTime();
@@ -134,77 +148,66 @@ public final class EnhanceJob {
       }
       progress.log();
     }
-    new TemporaryOutputSweeper(hadoop).sweep(inputs);
+    new TemporaryOutputSweeper(hadoop).sweep(plan);
     Dataset<Row> written = manifest.read().cache();
     manifest.writeJsonLines(written);
-
-    RunSummary summary = RunSummary.of(written);
+    ManifestTotals totals = ManifestTotals.of(written);
     written.unpersist();
-    double wall = (System.nanoTime() - t0) / 1e9;
-    int exit = summary.failureRatio() > settings.maxFailureRatio ? EXIT_FAILURES : EXIT_OK;
-    summary.fields.put("run_id", runId);
-    summary.fields.put("started_at", started.toString());
-    summary.fields.put("finished_at", Instant.now().toString());
-    summary.fields.put("wall_seconds", wall);
-    // Throughput over the processing action itself (listing and the summary's own queries
-    // excluded).
-    summary.fields.put("processing_seconds", processingSeconds);
-    summary.fields.put("throughput_images_per_second", summary.ok / processingSeconds);
-    summary.fields.put(
-        "throughput_input_megapixels_per_second",
-        ((Number) summary.fields.get("ok_input_megapixels")).doubleValue() / processingSeconds);
-    summary.fields.put("model", modelFields(model, counters));
-    summary.fields.put("failure_ratio", summary.failureRatio());
-    summary.fields.put("max_failure_ratio", settings.maxFailureRatio);
-    summary.fields.put("exit_code", exit);
+
+    RunSummary summary = new RunSummary();
+    summary.totals = totals;
+    summary.runId = runId;
+    summary.startedAt = started.toString();
+    summary.finishedAt = Instant.now().toString();
+    summary.wallSeconds = (System.nanoTime() - t0) / 1e9;
+    summary.processingSeconds = processingSeconds;
+    summary.throughputImagesPerSecond = totals.inputs.ok / processingSeconds;
+    summary.throughputInputMegapixelsPerSecond = totals.okInputMegapixels / processingSeconds;
+    summary.model = modelUse(model, counters);
+    summary.failureRatio =
+        totals.inputs.listed == 0 ? 0 : (double) totals.inputs.failed / totals.inputs.listed;
+    summary.maxFailureRatio = settings.maxFailureRatio;
+    summary.exitCode = summary.failureRatio > settings.maxFailureRatio ? EXIT_FAILURES : EXIT_OK;
     if (settings.since != null) {
-      summary.fields.put("incremental", incrementalFields(baseline, planner.unchangedCount()));
+      summary.incremental = new RunSummary.Incremental();
+      summary.incremental.since = settings.since;
+      summary.incremental.baselineRun = baseline == null ? null : baseline.baselineRunId;
+      summary.incremental.unchangedSkipped = planner.unchangedCount();
     }
-    summary.fields.put("config", RunSummary.parseJson(settings.renderedJson));
+    summary.config = configJson();
     summary.write(layout.runDir(runId) + "/summary.json", hadoop);
-    if (settings.reportEnabled) {
-      RunReportWriter.writeQuietly(
-          manifest.read(),
-          summary.fields,
-          layout,
-          runId,
-          sampled,
-          settings.postProcess.description(),
-          hadoop);
-    }
 
     LOG.info(
         "run {} finished: {} ok, {} skipped, {} failed of {} in {} s; summary {}/summary.json",
         runId,
-        summary.ok,
-        summary.skipped,
-        summary.failed,
-        summary.listed,
-        String.format("%.1f", wall),
+        totals.inputs.ok,
+        totals.inputs.skipped,
+        totals.inputs.failed,
+        totals.inputs.listed,
+        String.format("%.1f", summary.wallSeconds),
         layout.runDir(runId));
-    return new Outcome(runId, layout.root(), summary, exit);
+    return new Outcome(runId, layout, summary, summary.exitCode, sampled);
   }
 
-  private java.util.Map<String, Object> incrementalFields(
-      IncrementalBaseline baseline, long unchanged) {
-    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-    m.put("since", settings.since);
-    m.put("baseline_run", baseline == null ? null : baseline.baselineRunId);
-    m.put("unchanged_skipped", unchanged);
-    return m;
+  private com.fasterxml.jackson.databind.JsonNode configJson() {
+    try {
+      return RunSummary.JSON.readTree(settings.renderedJson);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("the rendered configuration is not JSON", e);
+    }
   }
 
-  private static java.util.Map<String, Object> modelFields(
+  private static RunSummary.ModelUse modelUse(
       ResolvedModel model, EnhancePartition.RunCounters counters) {
-    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-    m.put("name", model.spec.name());
-    m.put("kind", model.spec.kind().opencvName());
-    m.put("scale", model.spec.scale());
-    m.put("sha256", model.spec.sha256());
-    m.put("uri", model.uri);
-    m.put("loads", counters.modelLoads.value());
-    m.put("load_ms_total", counters.loadMs.value());
-    m.put("warmup_ms_total", counters.warmupMs.value());
+    RunSummary.ModelUse m = new RunSummary.ModelUse();
+    m.name = model.spec.name();
+    m.kind = model.spec.kind().opencvName();
+    m.scale = model.spec.scale();
+    m.sha256 = model.spec.sha256();
+    m.uri = model.uri;
+    m.loads = counters.modelLoads.value();
+    m.loadMsTotal = counters.loadMs.value();
+    m.warmupMsTotal = counters.warmupMs.value();
     return m;
   }
 }

@@ -16,6 +16,7 @@ import org.superres.engine.Device;
 import org.superres.engine.ModelCache;
 import org.superres.engine.ModelSpec;
 import org.superres.engine.SuperResNet;
+import org.superres.manifest.ManifestRow;
 
 /**
  * The executor loop of one partition: inputs in, manifest rows out, one at a time (lazily, so a
@@ -23,7 +24,7 @@ import org.superres.engine.SuperResNet;
  * first input that needs it; a partition of skipped inputs never loads it.
  */
 public final class EnhancePartition
-    implements FlatMapFunction<Iterator<List<InputFile>>, ManifestRow> {
+    implements FlatMapFunction<Iterator<List<PlannedInput>>, ManifestRow> {
   private static final long serialVersionUID = 1L;
 
   private final String runId;
@@ -49,7 +50,7 @@ public final class EnhancePartition
   }
 
   @Override
-  public Iterator<ManifestRow> call(Iterator<List<InputFile>> bins) {
+  public Iterator<ManifestRow> call(Iterator<List<PlannedInput>> bins) {
     TaskContext task = TaskContext.get();
     ImagePipeline.Origin origin =
         new ImagePipeline.Origin(
@@ -63,7 +64,7 @@ public final class EnhancePartition
     Device device = ExecutorModels.device(settings);
     NetOnce net = new NetOnce(device);
     ImagePipeline pipeline = new ImagePipeline(settings, model, net, hadoop.value());
-    Iterator<InputFile> inputs = flatten(bins);
+    Iterator<PlannedInput> inputs = flatten(bins);
     return new Iterator<ManifestRow>() {
       @Override
       public boolean hasNext() {
@@ -72,8 +73,8 @@ public final class EnhancePartition
 
       @Override
       public ManifestRow next() {
-        InputFile in = inputs.next();
-        if (!in.skip && in.planError == null) {
+        PlannedInput in = inputs.next();
+        if (in.hasWork()) {
           net.preload(); // load and warm-up happen outside the image's timings (total_ms included)
         }
         ManifestRow row = pipeline.process(in, origin);
@@ -122,9 +123,9 @@ public final class EnhancePartition
     }
   }
 
-  private static Iterator<InputFile> flatten(Iterator<List<InputFile>> bins) {
-    return new Iterator<InputFile>() {
-      private Iterator<InputFile> current = java.util.Collections.emptyIterator();
+  private static Iterator<PlannedInput> flatten(Iterator<List<PlannedInput>> bins) {
+    return new Iterator<PlannedInput>() {
+      private Iterator<PlannedInput> current = java.util.Collections.emptyIterator();
 
       @Override
       public boolean hasNext() {
@@ -135,7 +136,7 @@ public final class EnhancePartition
       }
 
       @Override
-      public InputFile next() {
+      public PlannedInput next() {
         hasNext();
         return current.next();
       }

@@ -14,6 +14,7 @@ import org.superres.config.JobSettings;
 import org.superres.engine.DecodedImage;
 import org.superres.engine.EngineException;
 import org.superres.engine.Enhancer;
+import org.superres.engine.FailureKind;
 import org.superres.engine.ImageCodec;
 import org.superres.engine.ImageFormat;
 import org.superres.engine.ImageMetadata;
@@ -21,6 +22,8 @@ import org.superres.engine.ModelSpec;
 import org.superres.engine.ReportCrops;
 import org.superres.engine.SuperResNet;
 import org.superres.engine.TiledUpscaler;
+import org.superres.manifest.ManifestRow;
+import org.superres.output.OutputStore;
 
 /**
  * One input from bytes to written output: read, probe, decode, enhance, encode, write, each timed.
@@ -65,14 +68,14 @@ public final class ImagePipeline {
     }
   }
 
-  public ManifestRow process(InputFile in, Origin origin) {
+  public ManifestRow process(PlannedInput in, Origin origin) {
     long t0 = System.nanoTime();
     ManifestRow row = new ManifestRow();
     row.runId = origin.runId;
-    row.inputUri = in.uri;
+    row.inputUri = in.input.uri;
     row.outputUri = in.outputUri;
-    row.inputBytes = in.size;
-    row.inputMtime = java.time.Instant.ofEpochMilli(in.modificationTime).toString();
+    row.inputBytes = in.input.size;
+    row.inputMtime = Instant.ofEpochMilli(in.input.modificationTime).toString();
     row.modelName = model.name();
     row.modelSha256 = model.sha256();
     row.scale = model.scale();
@@ -80,38 +83,40 @@ public final class ImagePipeline {
     row.host = origin.host;
     row.taskAttempt = origin.attempt;
     try {
-      if (in.planError != null) {
-        throw new EngineException("plan", in.planError.replaceFirst("^plan: ", ""));
-      }
-      if (in.skip) {
-        row.status = ManifestRow.SKIPPED;
-        row.note = in.skipReason;
-      } else {
-        run(in, origin, row);
-        row.status = ManifestRow.OK;
+      switch (in.action) {
+        case PLAN_ERROR:
+          row.fail(FailureKind.PLAN, in.reason);
+          break;
+        case SKIP:
+          row.status = ManifestRow.SKIPPED;
+          row.note = in.reason;
+          break;
+        default:
+          run(in, origin, row);
+          row.status = ManifestRow.OK;
       }
     } catch (EngineException e) {
-      fail(row, e.kind(), e.getMessage());
+      row.fail(e.kind(), e.getMessage());
     } catch (FileNotFoundException e) {
-      fail(row, "missing", "input disappeared after listing: " + e.getMessage());
+      row.fail(FailureKind.MISSING, "input disappeared after listing: " + e.getMessage());
     } catch (IOException e) {
-      fail(row, "io", e.getClass().getSimpleName() + ": " + e.getMessage());
+      row.fail(FailureKind.IO, e.getClass().getSimpleName() + ": " + e.getMessage());
     } catch (RuntimeException | OutOfMemoryError e) {
-      fail(row, "internal", e.getClass().getName() + ": " + e.getMessage());
+      row.fail(FailureKind.INTERNAL, e.getClass().getName() + ": " + e.getMessage());
     }
     row.totalMs = ms(t0);
     row.finishedAt = Instant.now().toString();
     return row;
   }
 
-  private void run(InputFile in, Origin origin, ManifestRow row) throws IOException {
-    settings.limits.checkBytes(in.size);
+  private void run(PlannedInput in, Origin origin, ManifestRow row) throws IOException {
+    settings.limits.checkBytes(in.input.size);
     // The model (and OpenCV's natives) load before the clock starts: their cost is the summary's,
     // not an image's.
     SuperResNet n = net.get();
     row.device = n.device().toString();
     long t = System.nanoTime();
-    byte[] bytes = read(in);
+    byte[] bytes = read(in.input);
     row.readMs = ms(t);
     row.inputBytes = (long) bytes.length;
 
@@ -135,9 +140,11 @@ public final class ImagePipeline {
 
     // Gallery crops are made while the pixels are here; written only once the output itself is.
     ReportCrops.Result crops =
-        in.reportAssets == null ? null : reportAssets.make(in, img.pixels, enhanced, model.scale());
-    img.pixels.close(); // the input is not needed any more: free it before the largest allocation,
-    // encoding
+        in.galleryPrefix == null
+            ? null
+            : reportAssets.make(in, img.pixels, enhanced, model.scale());
+    // The input is not needed any more: free it before the largest allocation, encoding.
+    img.pixels.close();
     if (enhanced != up.image) {
       up.image.close();
     }
@@ -187,11 +194,6 @@ public final class ImagePipeline {
     return settings.outputFormat != null
         ? settings.outputFormat
         : ImageFormat.fromExtension(outputUri.substring(outputUri.lastIndexOf('.') + 1));
-  }
-
-  private static void fail(ManifestRow row, String kind, String message) {
-    row.status = ManifestRow.FAILED;
-    row.error = kind + ": " + message;
   }
 
   private static long ms(long t0) {

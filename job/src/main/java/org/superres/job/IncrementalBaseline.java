@@ -19,6 +19,9 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.superres.manifest.ManifestRow;
+import org.superres.manifest.ManifestWriter;
+import org.superres.output.OutputLayout;
 
 /**
  * What an incremental run ({@code incremental.since}) compares the listing with. For "last": the

@@ -2,9 +2,11 @@ package org.superres.job;
 
 import java.io.Serializable;
 
-/** One listed input and the output it maps to; decided on the driver, processed on an executor. */
+/**
+ * One listed input: where it is, where it sits below its listing root, and what the listing saw.
+ */
 public final class InputFile implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   public final String uri;
 
@@ -15,29 +17,6 @@ public final class InputFile implements Serializable {
 
   public final long size;
   public final long modificationTime;
-  public String outputUri;
-
-  /** Set by the planner: the output exists and output.mode is skip-existing. */
-  public boolean skip;
-
-  /**
-   * Why it is skipped, for the manifest's note column (e.g. "output exists", "unchanged since run
-   * ...").
-   */
-  public String skipReason;
-
-  /**
-   * Set by the planner when the input cannot be processed at all (e.g. its output collides with
-   * another's).
-   */
-  public String planError;
-
-  /**
-   * Set by the planner for the inputs sampled for the run report: the URI prefix under which the
-   * executor writes their crops and thumbnail (ReportSampler, ReportAssetWriter); null for every
-   * other input.
-   */
-  public String reportAssets;
 
   public InputFile(String uri, String relativePath, long size, long modificationTime) {
     this.uri = uri;

@@ -15,6 +15,8 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.superres.config.ConfigError;
 import org.superres.config.JobSettings;
+import org.superres.output.OutputLayout;
+import org.superres.output.OutputStore;
 
 /**
  * Decides, on the driver, what each listed input becomes: its output path, whether it is skipped,
@@ -48,49 +50,38 @@ public final class RunPlanner {
     return unchanged;
   }
 
-  public void assignOutputs(List<InputFile> inputs) throws IOException {
+  /** Decides every listed input's output and action, in listing order. */
+  public List<PlannedInput> plan(List<InputFile> inputs) throws IOException {
     Set<String> existing = existingOutputs();
     Map<String, String> claimedBy = new HashMap<>();
     List<String> clashes = new ArrayList<>();
+    List<PlannedInput> plan = new ArrayList<>(inputs.size());
     for (InputFile in : inputs) {
+      String output;
       try {
-        in.outputUri = layout.imageUri(in.relativePath, settings.outputFormat);
+        output = layout.imageUri(in.relativePath, settings.outputFormat);
       } catch (IllegalArgumentException e) {
-        in.planError = "plan: " + e.getMessage();
+        plan.add(PlannedInput.planError(in, null, e.getMessage()));
         continue;
       }
-      String first = claimedBy.putIfAbsent(in.outputUri, in.uri);
+      String first = claimedBy.putIfAbsent(output, in.uri);
       if (first != null) {
-        in.planError =
-            "output "
-                + in.outputUri
-                + " is already the output of "
-                + first
-                + " (same path, different extension); rename one of them";
+        plan.add(
+            PlannedInput.planError(
+                in,
+                output,
+                "output "
+                    + output
+                    + " is already the output of "
+                    + first
+                    + " (same path, different extension); rename one of them"));
         continue;
       }
-      if (existing.contains(in.outputUri)) {
-        if (baseline != null && baseline.unchanged(in)) {
-          in.skip = true;
-          in.skipReason = baseline.reason();
-          unchanged++;
-          continue;
-        }
-        switch (settings.outputMode) {
-          case SKIP_EXISTING:
-            if (baseline != null && baseline.changed(in)) {
-              break; // the input changed since its output was written: replace it
-            }
-            in.skip = true;
-            in.skipReason = "output exists (output.mode=skip-existing)";
-            break;
-          case FAIL_IF_EXISTS:
-            clashes.add(in.outputUri);
-            break;
-          default:
-            break;
-        }
+      if (existing.contains(output)
+          && settings.outputMode == JobSettings.OutputMode.FAIL_IF_EXISTS) {
+        clashes.add(output);
       }
+      plan.add(decide(in, output, existing.contains(output)));
     }
     if (!clashes.isEmpty()) {
       throw new ConfigError(
@@ -99,6 +90,23 @@ public final class RunPlanner {
               + clashes.get(0)
               + " (output.mode=fail-if-exists); use skip-existing or overwrite, or another --output");
     }
+    return plan;
+  }
+
+  /** An input whose output path is its own: skipped when its existing output is current. */
+  private PlannedInput decide(InputFile in, String output, boolean outputExists) {
+    if (!outputExists) {
+      return PlannedInput.process(in, output);
+    }
+    if (baseline != null && baseline.unchanged(in)) {
+      unchanged++;
+      return PlannedInput.skip(in, output, baseline.reason());
+    }
+    boolean stale = baseline != null && baseline.changed(in); // its output predates the change
+    if (settings.outputMode == JobSettings.OutputMode.SKIP_EXISTING && !stale) {
+      return PlannedInput.skip(in, output, "output exists (output.mode=skip-existing)");
+    }
+    return PlannedInput.process(in, output);
   }
 
   private Set<String> existingOutputs() throws IOException {
@@ -139,16 +147,16 @@ public final class RunPlanner {
    * much as one of many small ones. Inputs without work count toward neither limit, only toward
    * MAX_ROWS_PER_PARTITION.
    */
-  public static List<List<InputFile>> partitions(
-      List<InputFile> inputs, long targetBytes, int maxFiles) {
+  public static List<List<PlannedInput>> partitions(
+      List<PlannedInput> inputs, long targetBytes, int maxFiles) {
     int maxRows = Math.max(maxFiles, MAX_ROWS_PER_PARTITION);
-    List<List<InputFile>> parts = new ArrayList<>();
-    List<InputFile> current = new ArrayList<>();
+    List<List<PlannedInput>> parts = new ArrayList<>();
+    List<PlannedInput> current = new ArrayList<>();
     long bytes = 0;
     int work = 0;
-    for (InputFile in : inputs) {
-      boolean hasWork = !in.skip && in.planError == null;
-      long cost = hasWork ? in.size : 0;
+    for (PlannedInput in : inputs) {
+      boolean hasWork = in.hasWork();
+      long cost = hasWork ? in.input.size : 0;
       boolean full = work > 0 && (bytes + cost > targetBytes || (hasWork && work >= maxFiles));
       if (!current.isEmpty() && (full || current.size() >= maxRows)) {
         parts.add(current);

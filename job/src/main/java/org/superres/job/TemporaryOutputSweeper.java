@@ -14,6 +14,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.superres.output.GalleryFiles;
+import org.superres.output.OutputStore;
 
 /**
  * Removes what task attempts killed mid-write left behind: OutputStore writes an image to
@@ -41,16 +43,16 @@ public final class TemporaryOutputSweeper {
   /**
    * @return how many temporaries were removed
    */
-  public int sweep(List<InputFile> inputs) throws IOException {
+  public int sweep(List<PlannedInput> plan) throws IOException {
     Map<String, Set<String>> namesByDir = new HashMap<>();
-    for (InputFile in : inputs) {
-      if (in.skip || in.planError != null || in.outputUri == null) {
+    for (PlannedInput in : plan) {
+      if (!in.hasWork()) {
         continue;
       }
       add(namesByDir, new Path(in.outputUri));
-      if (in.reportAssets != null) { // the report's gallery files are written the same way
-        for (String suffix : ReportAssetWriter.SUFFIXES) {
-          add(namesByDir, new Path(in.reportAssets + suffix));
+      if (in.galleryPrefix != null) { // the report's gallery files are written the same way
+        for (String suffix : GalleryFiles.SUFFIXES) {
+          add(namesByDir, new Path(in.galleryPrefix + suffix));
         }
       }
     }

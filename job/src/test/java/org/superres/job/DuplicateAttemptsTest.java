@@ -35,9 +35,12 @@ import org.superres.engine.ModelCache;
 import org.superres.engine.ModelKind;
 import org.superres.engine.ModelSpec;
 import org.superres.engine.Precision;
+import org.superres.manifest.ManifestRow;
+import org.superres.manifest.ManifestWriter;
 import org.superres.model.ModelCatalog;
 import org.superres.model.ModelResolver;
 import org.superres.model.ResolvedModel;
+import org.superres.output.OutputLayout;
 import org.superres.testing.Fixtures;
 import org.superres.testing.HostileCorpus;
 
@@ -67,7 +70,7 @@ class DuplicateAttemptsTest {
             "model.uri=" + model.toUri(),
             "output.mode=overwrite");
     Configuration hadoop = new Configuration();
-    List<InputFile> planned = plan(settings, hadoop, out);
+    List<PlannedInput> planned = plan(settings, hadoop, out);
     ModelSpec spec =
         new ModelSpec(Fixtures.OWN_MODEL_NAME, ModelKind.EDSR, 3, ModelSpec.sha256Of(model));
     ModelCache.Loaded net = ModelCache.get(spec, Device.CPU, Precision.FP32, () -> model);
@@ -84,7 +87,7 @@ class DuplicateAttemptsTest {
               () -> {
                 start.await();
                 List<ManifestRow> rows = new ArrayList<>();
-                for (InputFile f : planned) {
+                for (PlannedInput f : planned) {
                   rows.add(pipeline.process(f, origin));
                 }
                 return rows;
@@ -129,8 +132,8 @@ class DuplicateAttemptsTest {
       Configuration hadoop = spark.sparkContext().hadoopConfiguration();
       OutputLayout layout = new OutputLayout(new org.apache.hadoop.fs.Path(out.toUri()).toString());
       ResolvedModel resolved = new ModelResolver(hadoop, ModelCatalog.load()).resolve(settings);
-      List<InputFile> planned = plan(settings, hadoop, out);
-      List<List<InputFile>> bins =
+      List<PlannedInput> planned = plan(settings, hadoop, out);
+      List<List<PlannedInput>> bins =
           RunPlanner.partitions(planned, settings.partitionTargetBytes, settings.partitionMaxFiles);
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       jsc.addFile(resolved.uri);
@@ -178,7 +181,7 @@ class DuplicateAttemptsTest {
    * exist.
    */
   static final class FirstAttemptDies
-      implements FlatMapFunction<Iterator<List<InputFile>>, ManifestRow> {
+      implements FlatMapFunction<Iterator<List<PlannedInput>>, ManifestRow> {
     private static final long serialVersionUID = 1L;
     private final EnhancePartition delegate;
 
@@ -187,7 +190,7 @@ class DuplicateAttemptsTest {
     }
 
     @Override
-    public Iterator<ManifestRow> call(Iterator<List<InputFile>> bins) throws Exception {
+    public Iterator<ManifestRow> call(Iterator<List<PlannedInput>> bins) throws Exception {
       List<ManifestRow> rows = new ArrayList<>();
       delegate.call(bins).forEachRemaining(rows::add);
       if (TaskContext.get().attemptNumber() == 0) {
@@ -209,14 +212,15 @@ class DuplicateAttemptsTest {
     return in;
   }
 
-  private static List<InputFile> plan(JobSettings settings, Configuration hadoop, Path out)
+  private static List<PlannedInput> plan(JobSettings settings, Configuration hadoop, Path out)
       throws Exception {
-    List<InputFile> planned = new InputLister(hadoop, settings.extensions).list(settings.inputs);
-    new RunPlanner(
-            hadoop,
-            settings,
-            new OutputLayout(new org.apache.hadoop.fs.Path(out.toUri()).toString()))
-        .assignOutputs(planned);
+    List<InputFile> listed = new InputLister(hadoop, settings.extensions).list(settings.inputs);
+    List<PlannedInput> planned =
+        new RunPlanner(
+                hadoop,
+                settings,
+                new OutputLayout(new org.apache.hadoop.fs.Path(out.toUri()).toString()))
+            .plan(listed);
     assertEquals(INPUTS, planned.size());
     return planned;
   }

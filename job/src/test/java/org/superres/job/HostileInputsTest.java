@@ -21,6 +21,7 @@ import org.superres.engine.DecodedImage;
 import org.superres.engine.ExifOrientation;
 import org.superres.engine.ImageCodec;
 import org.superres.engine.ImageLimits;
+import org.superres.manifest.ManifestRow;
 import org.superres.testing.Fixtures;
 import org.superres.testing.HostileCorpus;
 

@@ -12,11 +12,11 @@ class ReportSamplerTest {
 
   @Test
   void spreadsSamplesEvenlyOverTheListing() {
-    List<InputFile> inputs = inputs(100);
-    assertEquals(12, ReportSampler.mark(inputs, 12, "file:/out/_runs/R/report-assets"));
+    List<PlannedInput> inputs = inputs(100);
+    assertEquals(12, ReportSampler.sample(inputs, 12, "file:/out/_runs/R/report-assets"));
     List<Integer> marked = new ArrayList<>();
     for (int i = 0; i < inputs.size(); i++) {
-      if (inputs.get(i).reportAssets != null) {
+      if (inputs.get(i).galleryPrefix != null) {
         marked.add(i);
       }
     }
@@ -27,34 +27,35 @@ class ReportSamplerTest {
       int gap = marked.get(k) - marked.get(k - 1);
       assertTrue(gap >= 8 && gap <= 9, "even gaps: " + marked);
     }
-    assertEquals("file:/out/_runs/R/report-assets/00000", inputs.get(marked.get(0)).reportAssets);
-    assertEquals("file:/out/_runs/R/report-assets/00011", inputs.get(marked.get(11)).reportAssets);
+    assertEquals("file:/out/_runs/R/report-assets/00000", inputs.get(marked.get(0)).galleryPrefix);
+    assertEquals("file:/out/_runs/R/report-assets/00011", inputs.get(marked.get(11)).galleryPrefix);
   }
 
   @Test
   void samplesOnlyInputsThatWillBeProcessed() {
-    List<InputFile> inputs = inputs(5);
-    inputs.get(0).skip = true;
-    inputs.get(3).planError = "plan: clash";
-    assertEquals(3, ReportSampler.mark(inputs, 12, "d"));
-    assertNull(inputs.get(0).reportAssets);
-    assertNull(inputs.get(3).reportAssets);
-    assertEquals("d/00000", inputs.get(1).reportAssets);
-    assertEquals("d/00001", inputs.get(2).reportAssets);
-    assertEquals("d/00002", inputs.get(4).reportAssets);
+    List<PlannedInput> inputs = inputs(5);
+    inputs.set(0, PlannedInput.skip(inputs.get(0).input, inputs.get(0).outputUri, "output exists"));
+    inputs.set(3, PlannedInput.planError(inputs.get(3).input, null, "clash"));
+    assertEquals(3, ReportSampler.sample(inputs, 12, "d"));
+    assertNull(inputs.get(0).galleryPrefix);
+    assertNull(inputs.get(3).galleryPrefix);
+    assertEquals("d/00000", inputs.get(1).galleryPrefix);
+    assertEquals("d/00001", inputs.get(2).galleryPrefix);
+    assertEquals("d/00002", inputs.get(4).galleryPrefix);
   }
 
   @Test
   void zeroSamplesMarksNothing() {
-    List<InputFile> inputs = inputs(5);
-    assertEquals(0, ReportSampler.mark(inputs, 0, "d"));
-    inputs.forEach(in -> assertNull(in.reportAssets));
+    List<PlannedInput> inputs = inputs(5);
+    assertEquals(0, ReportSampler.sample(inputs, 0, "d"));
+    inputs.forEach(in -> assertNull(in.galleryPrefix));
   }
 
-  private static List<InputFile> inputs(int n) {
-    List<InputFile> list = new ArrayList<>();
+  private static List<PlannedInput> inputs(int n) {
+    List<PlannedInput> list = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      list.add(new InputFile("file:/in/" + i + ".png", i + ".png", 1000, 0));
+      InputFile in = new InputFile("file:/in/" + i + ".png", i + ".png", 1000, 0);
+      list.add(PlannedInput.process(in, "file:/out/" + i + ".png"));
     }
     return list;
   }

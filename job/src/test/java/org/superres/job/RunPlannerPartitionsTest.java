@@ -14,19 +14,19 @@ import org.junit.jupiter.api.Test;
 class RunPlannerPartitionsTest {
   private static final long MB = 1 << 20;
 
-  private static InputFile input(int i, long size, boolean skip) {
+  private static PlannedInput input(int i, long size, boolean skip) {
     InputFile in = new InputFile("file:/in/" + i + ".png", i + ".png", size, 0);
-    in.skip = skip;
-    return in;
+    String out = "file:/out/" + i + ".png";
+    return skip ? PlannedInput.skip(in, out, "unchanged") : PlannedInput.process(in, out);
   }
 
-  private static int rows(List<List<InputFile>> parts) {
+  private static int rows(List<List<PlannedInput>> parts) {
     return parts.stream().mapToInt(List::size).sum();
   }
 
   @Test
   void workInputsAreBoundedByCountAndBytes() {
-    List<InputFile> inputs = new ArrayList<>();
+    List<PlannedInput> inputs = new ArrayList<>();
     for (int i = 0; i < 10; i++) inputs.add(input(i, MB, false));
     assertEquals(4, RunPlanner.partitions(inputs, 64 * MB, 3).size()); // 3+3+3+1 by count
     assertEquals(5, RunPlanner.partitions(inputs, 2 * MB, 64).size()); // 2 MB each by bytes
@@ -35,33 +35,33 @@ class RunPlannerPartitionsTest {
   @Test
   void skippedInputsDoNotCostATaskEach() {
     // An incremental night: 20,000 unchanged inputs and 10 changed ones spread among them.
-    List<InputFile> inputs = new ArrayList<>();
+    List<PlannedInput> inputs = new ArrayList<>();
     for (int i = 0; i < 20_010; i++) inputs.add(input(i, MB, i % 2001 != 0));
-    List<List<InputFile>> parts = RunPlanner.partitions(inputs, 64 * MB, 4);
+    List<List<PlannedInput>> parts = RunPlanner.partitions(inputs, 64 * MB, 4);
     assertEquals(20_010, rows(parts), "every input lands in exactly one partition");
     // Bounded by rows (1000 per partition) and not by max-files (which would make 5,000
     // partitions).
     assertTrue(parts.size() <= 21 + 3, "partitions: " + parts.size());
-    for (List<InputFile> p : parts) {
+    for (List<PlannedInput> p : parts) {
       assertTrue(p.size() <= RunPlanner.MAX_ROWS_PER_PARTITION, "rows " + p.size());
-      assertTrue(p.stream().filter(in -> !in.skip).count() <= 4);
+      assertTrue(p.stream().filter(PlannedInput::hasWork).count() <= 4);
     }
   }
 
   @Test
   void listingOrderIsKept() {
-    List<InputFile> inputs = new ArrayList<>();
+    List<PlannedInput> inputs = new ArrayList<>();
     for (int i = 0; i < 3000; i++) inputs.add(input(i, MB, i % 7 != 0));
-    List<InputFile> flat = new ArrayList<>();
+    List<PlannedInput> flat = new ArrayList<>();
     RunPlanner.partitions(inputs, 8 * MB, 2).forEach(flat::addAll);
     assertEquals(inputs, flat);
   }
 
   @Test
   void rowBoundNeverCutsBelowMaxFiles() {
-    List<InputFile> inputs = new ArrayList<>();
+    List<PlannedInput> inputs = new ArrayList<>();
     for (int i = 0; i < 5000; i++) inputs.add(input(i, 1, false));
-    List<List<InputFile>> parts = RunPlanner.partitions(inputs, Long.MAX_VALUE, 2500);
+    List<List<PlannedInput>> parts = RunPlanner.partitions(inputs, Long.MAX_VALUE, 2500);
     assertEquals(2, parts.size());
   }
 }

@@ -14,11 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 class TemporaryOutputSweeperTest {
   @TempDir Path dir;
 
-  private InputFile output(String name, boolean skip) {
+  private PlannedInput output(String name, boolean skip) {
     InputFile in = new InputFile("file:/in/" + name, name, 1, 0);
-    in.outputUri = dir.resolve(name).toUri().toString();
-    in.skip = skip;
-    return in;
+    String out = dir.resolve(name).toUri().toString();
+    return skip ? PlannedInput.skip(in, out, "output exists") : PlannedInput.process(in, out);
   }
 
   @Test
@@ -48,8 +47,8 @@ class TemporaryOutputSweeperTest {
         assets.resolve(".00001-model.png.t4.tmp"), new byte[] {1}); // killed while writing a crop
     Files.write(
         assets.resolve("00002-model.png"), new byte[] {1}); // another sample's finished asset
-    InputFile sampled = output("a.png", false);
-    sampled.reportAssets = assets.resolve("00001").toUri().toString();
+    PlannedInput sampled =
+        output("a.png", false).sampled(assets.resolve("00001").toUri().toString());
 
     int removed = new TemporaryOutputSweeper(new Configuration()).sweep(List.of(sampled));
 

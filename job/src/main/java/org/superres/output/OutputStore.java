@@ -1,4 +1,4 @@
-package org.superres.job;
+package org.superres.output;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package org.superres.job;
+package org.superres.manifest;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -22,6 +22,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.superres.output.OutputLayout;
 
 /**
  * Writes the manifest. The Parquet write is the run's single action: it is what processes the

@@ -1,4 +1,4 @@
-package org.superres.job;
+package org.superres.output;
 
 import java.io.Serializable;
 import java.util.Locale;
@@ -71,5 +71,10 @@ public final class OutputLayout implements Serializable {
 
   public String runDir(String runId) {
     return runsDir() + "/" + runId;
+  }
+
+  /** The run report's gallery files (see GalleryFiles). */
+  public String galleryDir(String runId) {
+    return runDir(runId) + "/report-assets";
   }
 }

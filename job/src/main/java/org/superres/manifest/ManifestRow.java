@@ -1,10 +1,11 @@
-package org.superres.job;
+package org.superres.manifest;
 
 import java.io.Serializable;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.superres.engine.FailureKind;
 
 /**
  * One manifest row: what happened to one listed input. Columns and order are the documented
@@ -47,7 +48,15 @@ public final class ManifestRow implements Serializable {
           // Added after the first release, so at the end: readers of older manifests see them as
           // null.
           .add("note", DataTypes.StringType, true)
-          .add("input_mtime", DataTypes.StringType, true);
+          .add("input_mtime", DataTypes.StringType, true)
+          .add("error_kind", DataTypes.StringType, true);
+
+  /** Marks the row failed: error is "kind: message", error_kind the kind alone. */
+  public void fail(FailureKind kind, String message) {
+    status = FAILED;
+    error = kind.label() + ": " + message;
+    errorKind = kind.label();
+  }
 
   public static final String OK = "ok";
   public static final String SKIPPED = "skipped";
@@ -96,6 +105,9 @@ public final class ManifestRow implements Serializable {
   /** The input's modification time at listing (ISO-8601 UTC, ms): what incremental runs compare. */
   public String inputMtime;
 
+  /** The failure's kind (FailureKind.label()), null unless failed; error starts with it too. */
+  public String errorKind;
+
   public Row toRow() {
     return RowFactory.create(
         runId,
@@ -128,6 +140,7 @@ public final class ManifestRow implements Serializable {
         finishedAt,
         postprocess,
         note,
-        inputMtime);
+        inputMtime,
+        errorKind);
   }
 }
