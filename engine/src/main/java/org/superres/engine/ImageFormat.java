@@ -23,11 +23,6 @@ public enum ImageFormat {
     return extension;
   }
 
-  /** Whether OpenCV can encode this format; GIF and BMP outputs are written as PNG by "same". */
-  public boolean writable() {
-    return this != GIF;
-  }
-
   /** Output format names of the configuration: png|jpeg|webp|tiff|same (null for same). */
   public static ImageFormat parseOutput(String s) {
     switch (s.trim().toLowerCase(Locale.ROOT)) {

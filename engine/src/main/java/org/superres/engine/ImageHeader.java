@@ -32,10 +32,6 @@ public final class ImageHeader {
     this.frames = frames;
   }
 
-  public long pixels() {
-    return (long) width * height;
-  }
-
   public static ImageHeader read(byte[] bytes, ImageFormat format) {
     if (format == ImageFormat.WEBP) {
       return webp(bytes);

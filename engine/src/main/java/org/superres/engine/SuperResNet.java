@@ -96,10 +96,6 @@ public final class SuperResNet implements AutoCloseable {
     return loadMillis;
   }
 
-  public Precision precision() {
-    return precision;
-  }
-
   /**
    * Forward passes run so far, the warm-up included (tests check the warm-up ran once, before the
    * images).

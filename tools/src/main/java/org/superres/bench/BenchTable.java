@@ -4,7 +4,7 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 
-/** The bench report as one plain-text table (what README's Performance section quotes). */
+/** The bench report as one plain-text table (what docs/performance.md quotes). */
 public final class BenchTable {
   private BenchTable() {}
 
