@@ -20,6 +20,12 @@ public enum FailureKind {
   UNSUPPORTED,
   /** Gone between listing and reading. */
   MISSING,
+  /**
+   * Listed, but not a regular file: a named pipe, socket, device or dangling link (never opened).
+   */
+  NOT_A_FILE,
+  /** Not finished within limits.input-timeout (a stalled read, decode or inference). */
+  TIMEOUT,
   /** Reading or writing failed. */
   IO,
   /** The encoder refused the output. */

@@ -12,6 +12,7 @@ import org.superres.config.JobSettings;
 import org.superres.config.Redaction;
 import org.superres.job.EnhanceJob;
 import org.superres.manifest.ManifestTotals;
+import org.superres.plan.PlanWriter;
 import org.superres.report.RunReportWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,10 +31,36 @@ public final class EnhanceCommand implements Callable<Integer> {
   List<String> inputs = new ArrayList<>();
 
   @Option(
+      names = "--input-list",
+      paramLabel = "URI",
+      description =
+          "a list of inputs: text (a URI a line), CSV/TSV with a header, Parquet, or an S3 Inventory"
+              + " manifest.json; repeatable")
+  List<String> inputLists = new ArrayList<>();
+
+  @Option(
+      names = "--input-root",
+      paramLabel = "URI",
+      description = "the listing root of --input-list inputs (default: their common directory)")
+  String inputRoot;
+
+  @Option(
       names = "--output",
       paramLabel = "URI",
       description = "where outputs, manifest and runs go")
   String output;
+
+  @Option(
+      names = "--plan-only",
+      description = "write the plan (_runs/RUN_ID/plan, plan.json) and its totals; read no image")
+  boolean planOnly;
+
+  @Option(
+      names = "--retry-failed",
+      paramLabel = "RUN_ID|last",
+      description =
+          "run only the inputs that failed in that run (into their outputs, as a new run)")
+  String retryFailed;
 
   @Option(
       names = "--since",
@@ -47,10 +74,30 @@ public final class EnhanceCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     JobSettings settings = common.settings(shorthands());
-    EnhanceJob.checkInputAndOutput(settings); // before starting Spark: usage errors must be instant
+    // before starting Spark: usage errors must be instant
+    EnhanceJob.checkInputAndOutput(settings, retryFailed != null);
+    if (retryFailed != null && (!settings.inputs.isEmpty() || !settings.inputLists.isEmpty())) {
+      throw new ConfigError("--retry-failed takes its inputs from that run: give no --input");
+    }
     SparkSession spark = common.session("superres enhance", settings);
     try {
-      EnhanceJob.Outcome outcome = runAndReport(spark, settings);
+      if (planOnly) {
+        PlanWriter.Totals t = job(spark, settings).planOnly();
+        System.out.printf(
+            "plan %s: %d inputs: %d to process (%d bytes), %d skipped (%d unchanged), %d plan errors,"
+                + " %d partitions -> %s%n",
+            t.runId,
+            t.inputs,
+            t.process,
+            t.processBytes,
+            t.skipped,
+            t.unchanged,
+            t.planErrors,
+            t.partitions,
+            t.plan);
+        return 0;
+      }
+      EnhanceJob.Outcome outcome = runAndReport(job(spark, settings), spark, settings);
       ManifestTotals.Inputs n = outcome.summary.totals.inputs;
       System.out.printf(
           "run %s: %d ok, %d skipped, %d failed of %d -> %s/summary.json%n",
@@ -77,9 +124,14 @@ public final class EnhanceCommand implements Callable<Integer> {
    */
   public static EnhanceJob.Outcome runAndReport(SparkSession spark, JobSettings settings)
       throws IOException {
+    return runAndReport(new EnhanceJob(spark, settings), spark, settings);
+  }
+
+  private static EnhanceJob.Outcome runAndReport(
+      EnhanceJob job, SparkSession spark, JobSettings settings) throws IOException {
     EnhanceJob.Outcome outcome;
     try {
-      outcome = new EnhanceJob(spark, settings).run();
+      outcome = job.run();
     } catch (IOException e) {
       String line = StorageAccessErrors.describe(e, spark.sparkContext().hadoopConfiguration());
       if (line != null) {
@@ -99,11 +151,21 @@ public final class EnhanceCommand implements Callable<Integer> {
     return outcome;
   }
 
+  private EnhanceJob job(SparkSession spark, JobSettings settings) {
+    EnhanceJob job = new EnhanceJob(spark, settings);
+    return retryFailed != null ? job.retryFailed(retryFailed) : job;
+  }
+
   private List<String> shorthands() {
     List<String> sets = new ArrayList<>();
     if (!inputs.isEmpty()) {
-      String list = ConfigValueFactory.fromIterable(inputs).render(ConfigRenderOptions.concise());
-      sets.add("input=" + list);
+      sets.add("input=" + hocon(inputs));
+    }
+    if (!inputLists.isEmpty()) {
+      sets.add("input-lists=" + hocon(inputLists));
+    }
+    if (inputRoot != null) {
+      sets.add("input-root=" + inputRoot);
     }
     if (output != null) {
       sets.add("output.uri=" + output);
@@ -113,5 +175,9 @@ public final class EnhanceCommand implements Callable<Integer> {
     }
     sets.addAll(model.asSets());
     return sets;
+  }
+
+  private static String hocon(List<String> values) {
+    return ConfigValueFactory.fromIterable(values).render(ConfigRenderOptions.concise());
   }
 }

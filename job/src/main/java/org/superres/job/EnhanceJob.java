@@ -1,10 +1,9 @@
 package org.superres.job;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.List;
-import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -18,6 +17,7 @@ import org.superres.config.ConfigError;
 import org.superres.config.JobSettings;
 import org.superres.engine.DeviceSelector;
 import org.superres.engine.EngineException;
+import org.superres.listing.InputSource;
 import org.superres.manifest.ManifestRow;
 import org.superres.manifest.ManifestTotals;
 import org.superres.manifest.ManifestWriter;
@@ -26,11 +26,19 @@ import org.superres.model.ModelCatalog;
 import org.superres.model.ModelResolver;
 import org.superres.model.ResolvedModel;
 import org.superres.output.OutputLayout;
+import org.superres.plan.IncrementalBaseline;
+import org.superres.plan.PartitionRule;
+import org.superres.plan.Plan;
+import org.superres.plan.PlanLayout;
+import org.superres.plan.PlanWriter;
+import org.superres.plan.RetryFailed;
+import org.superres.plan.RunPlanner;
 
 /**
  * The enhance command on the driver: list, plan, ship the model, run the partitions, write the
- * manifest and summary, and decide the exit code. Each step is a small call; the work happens in
- * EnhancePartition. What comes after a run (the HTML report) consumes its {@link Outcome}.
+ * manifest and summary, and decide the exit code. Each step is a small call; listing and planning
+ * are Dataset operations (the driver never holds the list), the work happens in EnhancePartition.
+ * What comes after a run (the HTML report) consumes its {@link Outcome}.
  */
 public final class EnhanceJob {
   private static final Logger LOG = LoggerFactory.getLogger(EnhanceJob.class);
@@ -40,7 +48,8 @@ public final class EnhanceJob {
 
   private final SparkSession spark;
   private final JobSettings settings;
-  private Consumer<List<PlannedInput>> afterPlanning = plan -> {};
+  private Runnable afterPlanning = () -> {};
+  private String retryFailed;
 
   public EnhanceJob(SparkSession spark, JobSettings settings) {
     this.spark = spark;
@@ -51,8 +60,17 @@ public final class EnhanceJob {
    * Called on the driver once inputs are listed and planned, before any is read: lets tests change
    * the world between listing and reading (an input deleted meanwhile) the way a live bucket does.
    */
-  public EnhanceJob afterPlanning(Consumer<List<PlannedInput>> hook) {
+  public EnhanceJob afterPlanning(Runnable hook) {
     this.afterPlanning = hook;
+    return this;
+  }
+
+  /**
+   * Runs the inputs that failed in an earlier run (RUN_ID, or "last") instead of listing --input;
+   * they are processed whatever output.mode says, into the output paths they had.
+   */
+  public EnhanceJob retryFailed(String runId) {
+    this.retryFailed = runId;
     return this;
   }
 
@@ -80,13 +98,16 @@ public final class EnhanceJob {
     }
   }
 
-  public static void checkInputAndOutput(JobSettings settings) {
-    if (settings.inputs.isEmpty()) {
-      throw new ConfigError("no input: give --input URI (or superres.input)");
-    }
+  /** Usage errors found before Spark starts: they must be instant. */
+  public static void checkInputAndOutput(JobSettings settings, boolean retrying) {
     if (settings.outputUri == null) {
       throw new ConfigError("no output: give --output URI (or superres.output.uri)");
     }
+    if (!retrying && settings.inputs.isEmpty() && settings.inputLists.isEmpty()) {
+      throw new ConfigError(
+          "no input: give --input URI or --input-list URI (or superres.input, superres.input-lists)");
+    }
+    InputSource.checkNotInsideOutput(settings);
     try {
       // cuda on the CPU jar: stop before any executor
       DeviceSelector.checkBuildSupports(settings.backend);
@@ -95,49 +116,127 @@ public final class EnhanceJob {
     }
   }
 
-  public Outcome run() throws IOException {
-    checkInputAndOutput(settings);
-    Instant started = Instant.now();
-    long t0 = System.nanoTime();
+  /** What the listing and the planner made of the inputs, laid out in partitions. */
+  private static final class Prepared {
+    final String runId;
+    final OutputLayout layout;
+    final IncrementalBaseline baseline;
+    final Plan plan;
+    final PlanLayout.Result laid;
+    final int filesPerPartition;
+    final ResolvedModel model;
+
+    Prepared(
+        String runId,
+        OutputLayout layout,
+        IncrementalBaseline baseline,
+        Plan plan,
+        PlanLayout.Result laid,
+        int filesPerPartition,
+        ResolvedModel model) {
+      this.runId = runId;
+      this.layout = layout;
+      this.model = model;
+      this.baseline = baseline;
+      this.plan = plan;
+      this.laid = laid;
+      this.filesPerPartition = filesPerPartition;
+    }
+
+    void release() {
+      laid.rows.unpersist();
+      plan.release();
+    }
+  }
+
+  private Prepared prepare() throws IOException {
+    checkInputAndOutput(settings, retryFailed != null);
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     Path outRoot = new Path(settings.outputUri);
     OutputLayout layout =
         new OutputLayout(outRoot.getFileSystem(hadoop).makeQualified(outRoot).toString());
     String runId = RunId.next();
-
+    // The model first: a missing or damaged model stops the run before any listing.
     ResolvedModel model = new ModelResolver(hadoop, ModelCatalog.load()).resolve(settings);
-    List<InputFile> inputs = new InputLister(hadoop, settings.extensions).list(settings.inputs);
-    IncrementalBaseline baseline = IncrementalBaseline.load(spark, layout, settings.since);
-    RunPlanner planner = new RunPlanner(hadoop, settings, layout).withBaseline(baseline);
-    List<PlannedInput> plan = planner.plan(inputs);
-    int sampled =
-        settings.reportEnabled
-            ? ReportSampler.sample(plan, settings.reportSamples, layout.galleryDir(runId))
-            : 0;
-    afterPlanning.accept(plan);
-    List<List<PlannedInput>> bins =
-        RunPlanner.partitions(plan, settings.partitionTargetBytes, settings.partitionMaxFiles);
+    Dataset<Row> listed;
+    IncrementalBaseline baseline = null;
+    JobSettings.OutputMode mode = settings.outputMode;
+    if (retryFailed != null) {
+      String retried = RetryFailed.runId(hadoop, layout, retryFailed);
+      LOG.info("run {}: retrying the failed inputs of run {}", runId, retried);
+      listed = RetryFailed.listed(spark, layout, retried);
+      mode = JobSettings.OutputMode.OVERWRITE;
+    } else {
+      listed = InputSource.listed(spark, settings, layout);
+      baseline = IncrementalBaseline.load(spark, layout, settings.since);
+    }
+    Plan plan = new RunPlanner(spark, settings, layout, baseline, mode).plan(listed);
+    int slots = JavaSparkContext.fromSparkContext(spark.sparkContext()).defaultParallelism();
+    int files =
+        PartitionRule.filesPerPartition(
+            plan.process, slots, settings.partitionsPerSlot, settings.partitionMaxFiles);
+    PlanLayout.Result laid =
+        new PlanLayout(settings.partitionTargetBytes, files)
+            .layOut(
+                spark,
+                plan,
+                settings.reportEnabled ? settings.reportSamples : 0,
+                layout.galleryDir(runId));
     LOG.info(
-        "run {}: {} inputs in {} partitions, model {}, output {}",
+        "run {}: {} inputs ({} to process, {} skipped, {} plan errors) in {} partitions"
+            + " (at most {} to process each; {} task slots), output {}",
         runId,
-        plan.size(),
-        bins.size(),
-        model.spec,
+        plan.listed,
+        plan.process,
+        plan.skipped,
+        plan.planErrors,
+        laid.partitions,
+        files,
+        slots,
         layout.root());
+    return new Prepared(runId, layout, baseline, plan, laid, files, model);
+  }
 
+  /** --plan-only: the plan and its totals under _runs/RUN_ID/, and no image read. */
+  public PlanWriter.Totals planOnly() throws IOException {
+    Prepared p = prepare();
+    try {
+      return PlanWriter.write(p.laid, p.plan, p.layout, p.runId, p.filesPerPartition);
+    } finally {
+      p.release();
+    }
+  }
+
+  public Outcome run() throws IOException {
+    Instant started = Instant.now();
+    long t0 = System.nanoTime();
+    Prepared p = prepare();
+    try {
+      return process(p, started, t0);
+    } finally {
+      p.release();
+    }
+  }
+
+  private Outcome process(Prepared p, Instant started, long t0) throws IOException {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    ResolvedModel model = p.model;
+    afterPlanning.run();
+    LOG.info("run {}: model {}", p.runId, model.spec);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     jsc.addFile(model.uri);
     EnhancePartition.RunCounters counters = new EnhancePartition.RunCounters(spark.sparkContext());
     JavaRDD<ManifestRow> rows =
-        jsc.parallelize(bins, Math.max(1, bins.size()))
+        p.laid
+            .inputs()
             .mapPartitions(
                 new EnhancePartition(
-                    runId, settings, model.spec, model.fileName(), hadoop, counters));
+                    p.runId, settings, model.spec, model.fileName(), hadoop, counters));
 
-    ManifestWriter manifest = new ManifestWriter(spark, layout, runId);
+    ManifestWriter manifest = new ManifestWriter(spark, p.layout, p.runId);
     double processingSeconds;
     try (ProgressReporter progress =
-        new ProgressReporter(counters.imagesDone, plan.size(), settings.progressSeconds)) {
+        new ProgressReporter(counters.imagesDone, p.plan.listed, settings.progressSeconds)) {
       spark.sparkContext().addSparkListener(progress);
       try {
         long tp = System.nanoTime();
@@ -148,7 +247,7 @@ public final class EnhanceJob {
       }
       progress.log();
     }
-    new TemporaryOutputSweeper(hadoop).sweep(plan);
+    TemporaryOutputSweeper.sweep(p.laid.rows, hadoop);
     Dataset<Row> written = manifest.read().cache();
     manifest.writeJsonLines(written);
     ManifestTotals totals = ManifestTotals.of(written);
@@ -156,7 +255,7 @@ public final class EnhanceJob {
 
     RunSummary summary = new RunSummary();
     summary.totals = totals;
-    summary.runId = runId;
+    summary.runId = p.runId;
     summary.startedAt = started.toString();
     summary.finishedAt = Instant.now().toString();
     summary.wallSeconds = (System.nanoTime() - t0) / 1e9;
@@ -168,28 +267,28 @@ public final class EnhanceJob {
         totals.inputs.listed == 0 ? 0 : (double) totals.inputs.failed / totals.inputs.listed;
     summary.maxFailureRatio = settings.maxFailureRatio;
     summary.exitCode = summary.failureRatio > settings.maxFailureRatio ? EXIT_FAILURES : EXIT_OK;
-    if (settings.since != null) {
+    if (settings.since != null && retryFailed == null) {
       summary.incremental = new RunSummary.Incremental();
       summary.incremental.since = settings.since;
-      summary.incremental.baselineRun = baseline == null ? null : baseline.baselineRunId;
-      summary.incremental.unchangedSkipped = planner.unchangedCount();
+      summary.incremental.baselineRun = p.baseline == null ? null : p.baseline.baselineRunId;
+      summary.incremental.unchangedSkipped = p.plan.unchanged;
     }
     summary.config = configJson();
-    summary.write(layout.runDir(runId) + "/summary.json", hadoop);
+    summary.write(p.layout.runDir(p.runId) + "/summary.json", hadoop);
 
     LOG.info(
         "run {} finished: {} ok, {} skipped, {} failed of {} in {} s; summary {}/summary.json",
-        runId,
+        p.runId,
         totals.inputs.ok,
         totals.inputs.skipped,
         totals.inputs.failed,
         totals.inputs.listed,
         String.format("%.1f", summary.wallSeconds),
-        layout.runDir(runId));
-    return new Outcome(runId, layout, summary, summary.exitCode, sampled);
+        p.layout.runDir(p.runId));
+    return new Outcome(p.runId, p.layout, summary, summary.exitCode, p.laid.gallerySamples);
   }
 
-  private com.fasterxml.jackson.databind.JsonNode configJson() {
+  private JsonNode configJson() {
     try {
       return RunSummary.JSON.readTree(settings.renderedJson);
     } catch (JsonProcessingException e) {

@@ -3,7 +3,6 @@ package org.superres.job;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Iterator;
-import java.util.List;
 import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkEnv;
@@ -17,6 +16,7 @@ import org.superres.engine.ModelCache;
 import org.superres.engine.ModelSpec;
 import org.superres.engine.SuperResNet;
 import org.superres.manifest.ManifestRow;
+import org.superres.plan.PlannedInput;
 
 /**
  * The executor loop of one partition: inputs in, manifest rows out, one at a time (lazily, so a
@@ -24,7 +24,7 @@ import org.superres.manifest.ManifestRow;
  * first input that needs it; a partition of skipped inputs never loads it.
  */
 public final class EnhancePartition
-    implements FlatMapFunction<Iterator<List<PlannedInput>>, ManifestRow> {
+    implements FlatMapFunction<Iterator<PlannedInput>, ManifestRow> {
   private static final long serialVersionUID = 1L;
 
   private final String runId;
@@ -50,7 +50,7 @@ public final class EnhancePartition
   }
 
   @Override
-  public Iterator<ManifestRow> call(Iterator<List<PlannedInput>> bins) {
+  public Iterator<ManifestRow> call(Iterator<PlannedInput> inputs) {
     TaskContext task = TaskContext.get();
     ImagePipeline.Origin origin =
         new ImagePipeline.Origin(
@@ -64,7 +64,6 @@ public final class EnhancePartition
     Device device = ExecutorModels.device(settings);
     NetOnce net = new NetOnce(device);
     ImagePipeline pipeline = new ImagePipeline(settings, model, net, hadoop.value());
-    Iterator<PlannedInput> inputs = flatten(bins);
     return new Iterator<ManifestRow>() {
       @Override
       public boolean hasNext() {
@@ -121,26 +120,6 @@ public final class EnhancePartition
         // the same error recurs inside pipeline.process and becomes this input's manifest row
       }
     }
-  }
-
-  private static Iterator<PlannedInput> flatten(Iterator<List<PlannedInput>> bins) {
-    return new Iterator<PlannedInput>() {
-      private Iterator<PlannedInput> current = java.util.Collections.emptyIterator();
-
-      @Override
-      public boolean hasNext() {
-        while (!current.hasNext() && bins.hasNext()) {
-          current = bins.next().iterator();
-        }
-        return current.hasNext();
-      }
-
-      @Override
-      public PlannedInput next() {
-        hasNext();
-        return current.next();
-      }
-    };
   }
 
   private static String hostName() {

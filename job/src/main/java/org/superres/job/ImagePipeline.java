@@ -24,6 +24,8 @@ import org.superres.engine.SuperResNet;
 import org.superres.engine.TiledUpscaler;
 import org.superres.manifest.ManifestRow;
 import org.superres.output.OutputStore;
+import org.superres.plan.InputFile;
+import org.superres.plan.PlannedInput;
 
 /**
  * One input from bytes to written output: read, probe, decode, enhance, encode, write, each timed.

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.superres.engine.ReportCrops;
 import org.superres.output.GalleryFiles;
 import org.superres.output.OutputStore;
+import org.superres.plan.PlannedInput;
 
 /**
  * Executor side of the report's gallery: makes a sampled input's crops while its pixels are in

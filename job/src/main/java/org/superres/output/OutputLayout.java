@@ -30,7 +30,9 @@ public final class OutputLayout implements Serializable {
     String stem = dot > 0 ? relativePath.substring(0, dot) : relativePath;
     String ext =
         format != null ? format.extension() : sameFormatExtension(relativePath.substring(dot + 1));
-    String uri = new Path(new Path(root), stem + "." + ext).toString();
+    // "./" keeps a first segment with a colon (2026-01-01T10:00:00.png) from reading as a URI
+    // scheme
+    String uri = new Path(new Path(root), "./" + stem + "." + ext).toString();
     if (!uri.startsWith(root + "/")) {
       // cannot happen for listed paths (see InputLister); kept so a future caller cannot write
       // outside --output

@@ -41,6 +41,9 @@ import org.superres.model.ModelCatalog;
 import org.superres.model.ModelResolver;
 import org.superres.model.ResolvedModel;
 import org.superres.output.OutputLayout;
+import org.superres.plan.InputFile;
+import org.superres.plan.PlanLayout;
+import org.superres.plan.PlannedInput;
 import org.superres.testing.Fixtures;
 import org.superres.testing.HostileCorpus;
 
@@ -70,7 +73,7 @@ class DuplicateAttemptsTest {
             "model.uri=" + model.toUri(),
             "output.mode=overwrite");
     Configuration hadoop = new Configuration();
-    List<PlannedInput> planned = plan(settings, hadoop, out);
+    List<PlannedInput> planned = plan(in, out);
     ModelSpec spec =
         new ModelSpec(Fixtures.OWN_MODEL_NAME, ModelKind.EDSR, 3, ModelSpec.sha256Of(model));
     ModelCache.Loaded net = ModelCache.get(spec, Device.CPU, Precision.FP32, () -> model);
@@ -132,9 +135,7 @@ class DuplicateAttemptsTest {
       Configuration hadoop = spark.sparkContext().hadoopConfiguration();
       OutputLayout layout = new OutputLayout(new org.apache.hadoop.fs.Path(out.toUri()).toString());
       ResolvedModel resolved = new ModelResolver(hadoop, ModelCatalog.load()).resolve(settings);
-      List<PlannedInput> planned = plan(settings, hadoop, out);
-      List<List<PlannedInput>> bins =
-          RunPlanner.partitions(planned, settings.partitionTargetBytes, settings.partitionMaxFiles);
+      PlanLayout.Result laid = JobTestSupport.layOut(spark, settings);
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       jsc.addFile(resolved.uri);
       String runId = RunId.next();
@@ -146,14 +147,13 @@ class DuplicateAttemptsTest {
               resolved.fileName(),
               hadoop,
               new EnhancePartition.RunCounters(spark.sparkContext()));
-      JavaRDD<ManifestRow> manifest =
-          jsc.parallelize(bins, bins.size()).mapPartitions(new FirstAttemptDies(partition));
+      JavaRDD<ManifestRow> manifest = laid.inputs().mapPartitions(new FirstAttemptDies(partition));
       ManifestWriter writer = new ManifestWriter(spark, layout, runId);
       writer.writeParquet(manifest);
       Dataset<Row> read = writer.read();
       rows = read.collectAsList();
       assertEquals(
-          bins.size(),
+          laid.partitions,
           INJECTED_FAILURES.get(),
           "every task's first attempt wrote its outputs and died");
     } finally {
@@ -181,7 +181,7 @@ class DuplicateAttemptsTest {
    * exist.
    */
   static final class FirstAttemptDies
-      implements FlatMapFunction<Iterator<List<PlannedInput>>, ManifestRow> {
+      implements FlatMapFunction<Iterator<PlannedInput>, ManifestRow> {
     private static final long serialVersionUID = 1L;
     private final EnhancePartition delegate;
 
@@ -190,7 +190,7 @@ class DuplicateAttemptsTest {
     }
 
     @Override
-    public Iterator<ManifestRow> call(Iterator<List<PlannedInput>> bins) throws Exception {
+    public Iterator<ManifestRow> call(Iterator<PlannedInput> bins) throws Exception {
       List<ManifestRow> rows = new ArrayList<>();
       delegate.call(bins).forEachRemaining(rows::add);
       if (TaskContext.get().attemptNumber() == 0) {
@@ -212,15 +212,18 @@ class DuplicateAttemptsTest {
     return in;
   }
 
-  private static List<PlannedInput> plan(JobSettings settings, Configuration hadoop, Path out)
-      throws Exception {
-    List<InputFile> listed = new InputLister(hadoop, settings.extensions).list(settings.inputs);
-    List<PlannedInput> planned =
-        new RunPlanner(
-                hadoop,
-                settings,
-                new OutputLayout(new org.apache.hadoop.fs.Path(out.toUri()).toString()))
-            .plan(listed);
+  /** Every input to process into its output below out, as the planner would plan a new output. */
+  private static List<PlannedInput> plan(Path in, Path out) throws Exception {
+    List<PlannedInput> planned = new ArrayList<>();
+    try (java.util.stream.Stream<Path> files = Files.list(in)) {
+      for (Path f : (Iterable<Path>) files.sorted()::iterator) {
+        String name = f.getFileName().toString();
+        InputFile input =
+            new InputFile(
+                f.toUri().toString(), name, Files.size(f), Files.getLastModifiedTime(f).toMillis());
+        planned.add(PlannedInput.process(input, out.resolve(name).toUri().toString()));
+      }
+    }
     assertEquals(INPUTS, planned.size());
     return planned;
   }

@@ -60,7 +60,7 @@ class HostileInputsTest {
                       "limits.max-input-bytes=" + HostileCorpus.MAX_BYTES,
                       "failures.max-ratio=1",
                       "partitions.max-files=8"))
-              .afterPlanning(inputs -> delete(in.resolve(HostileCorpus.VANISHING)))
+              .afterPlanning(() -> delete(in.resolve(HostileCorpus.VANISHING)))
               .run();
     } finally {
       spark.stop();

@@ -28,6 +28,8 @@ import org.superres.engine.ModelSpec;
 import org.superres.engine.Precision;
 import org.superres.engine.SuperResNet;
 import org.superres.manifest.ManifestRow;
+import org.superres.plan.InputFile;
+import org.superres.plan.PlannedInput;
 import org.superres.samples.SampleImages;
 import org.superres.testing.Fixtures;
 import org.superres.testing.Images;
@@ -52,7 +54,7 @@ class PipelineOverlapTest {
     Files.write(in, Images.encode(SampleImages.scene(48, 32, 1), ".png"));
     PlannedInput input =
         PlannedInput.process(
-            new InputFile(in.toUri().toString(), "scan.png", Files.size(in), 0),
+            new InputFile(in.toUri().toString(), "scan.png", Files.size(in), 0L),
             tmp.resolve("out/scan.png").toUri().toString());
     ImagePipeline pipeline = new ImagePipeline(settings, spec, () -> net, new Configuration());
 

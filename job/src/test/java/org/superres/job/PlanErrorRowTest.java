@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 import org.superres.engine.ModelKind;
 import org.superres.engine.ModelSpec;
 import org.superres.manifest.ManifestRow;
+import org.superres.plan.InputFile;
+import org.superres.plan.PlannedInput;
 
 /**
  * An input the planner refused becomes a failed row with one "plan:" prefix, without loading any
@@ -25,7 +27,7 @@ class PlanErrorRowTest {
             new Configuration());
     PlannedInput in =
         PlannedInput.planError(
-            new InputFile("file:/in/a.jpg", "a.jpg", 10, 0),
+            new InputFile("file:/in/a.jpg", "a.jpg", 10, 0L),
             "file:/out/a.png",
             "output file:/out/a.png is already the output of file:/in/a.png");
     ManifestRow row = pipeline.process(in, new ImagePipeline.Origin("r", "driver", "h", 0, "t0"));

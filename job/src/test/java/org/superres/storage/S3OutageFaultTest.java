@@ -77,7 +77,8 @@ class S3OutageFaultTest {
             "device.threads=1",
             "--conf",
             "spark.extraListeners=" + TaskFailureCounter.class.getName(),
-            // What docs/storage.md recommends for flaky endpoints: S3A retries connectivity failures
+            // What docs/storage.md recommends for flaky endpoints: S3A retries connectivity
+            // failures
             // this long.
             "--conf",
             "spark.hadoop.fs.s3a.retry.limit=20",
