@@ -149,12 +149,16 @@ class Edsr(nn.Module):
         self.tail = nn.Conv2d(feats, 3 * scale * scale, 3, padding=1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x0 = self.head(x)
+        # Under autocast only the body runs in bf16: pixel values need more than bf16's 8 significant bits, so the
+        # head and tail stay fp32, and the residual stream (fp32 head output + bf16 branches) stays fp32 too.
+        with torch.autocast(x.device.type, enabled=False):
+            x0 = self.head(x.float())
         x = x0
         for block in self.body:
             x = block(x)
         x = self.body_end(x) + x0
-        return F.pixel_shuffle(self.tail(x), self.scale)
+        with torch.autocast(x.device.type, enabled=False):
+            return F.pixel_shuffle(self.tail(x.float()), self.scale)
 
     def metadata(self) -> Dict[str, str]:
         return {"format": "superres-edsr", "blocks": str(self.blocks), "feats": str(self.feats),
@@ -227,14 +231,23 @@ def _image_pairs(path: Path, scale: int, patch: int, extra_scales: Sequence[floa
     return pairs
 
 
-def training_pairs(folder: Path, scale: int, patch: int, extra_scales: Sequence[float],
-                   limit: int = 0) -> List[Tuple[np.ndarray, np.ndarray]]:
+def describe(folder: Path, files: Sequence[Path]) -> str:
+    """Which folders the images come from: "BSDS200 (200), T91 (91)"."""
+    counts: Dict[str, int] = {}
+    for f in files:
+        top = f.relative_to(folder).parts[0] if len(f.relative_to(folder).parts) > 1 else folder.name
+        counts[top] = counts.get(top, 0) + 1
+    return ", ".join(f"{k} ({v})" for k, v in sorted(counts.items()))
+
+
+def training_pairs(files: Sequence[Path], scale: int, patch: int,
+                   extra_scales: Sequence[float]) -> List[Tuple[np.ndarray, np.ndarray]]:
     """(LR, HR) pairs: each image (and its MATLAB-bicubic resizes by extra_scales) modcropped and downscaled
-    whole; images whose HR is smaller than one patch are skipped. Worker processes share the numpy work."""
-    files = list_images(folder)
-    files = files[:limit] if limit else files
+    whole; images whose HR is smaller than one patch are skipped. Forked worker processes share the numpy work:
+    they run numpy and Pillow only, never torch, and the caller has not touched CUDA yet."""
     work = partial(_image_pairs, scale=scale, patch=patch, extra_scales=tuple(extra_scales))
-    with ProcessPoolExecutor(os.cpu_count(), mp_context=multiprocessing.get_context("fork")) as pool:
+    workers = min(os.cpu_count() or 1, len(files))
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         return [pair for pairs in pool.map(work, files, chunksize=4) for pair in pairs]
 
 
@@ -370,6 +383,61 @@ def learning_rate(step: int, progress: float, lr: float, lr_min: float, warmup: 
     return lr_min + 0.5 * (lr - lr_min) * (1 + math.cos(math.pi * min(1.0, max(0.0, progress))))
 
 
+def optimizer(net: Edsr, lr: float) -> torch.optim.Adam:
+    cuda = next(net.parameters()).is_cuda
+    return torch.optim.Adam(net.parameters(), lr=lr, betas=(0.9, 0.999), eps=1e-8, **({"fused": True} if cuda else {}))
+
+
+def prepare(net: Edsr, device: torch.device) -> Edsr:
+    """Moves the network to the device; channels-last and cuDNN autotuning on CUDA."""
+    net.to(device)
+    if device.type == "cuda":
+        net.to(memory_format=torch.channels_last)
+        torch.backends.cudnn.benchmark = True
+    return net
+
+
+def train_step(net: Edsr, opt: torch.optim.Adam, lr_b: torch.Tensor, hr_b: torch.Tensor, rate: float) -> torch.Tensor:
+    """One Adam step on the L1 loss (pixel units); bf16 autocast and channels-last on CUDA. Returns the loss
+    without waiting for the device."""
+    for group in opt.param_groups:
+        group["lr"] = rate
+    cuda = lr_b.is_cuda
+    if cuda:
+        lr_b = lr_b.contiguous(memory_format=torch.channels_last)
+    with torch.autocast(lr_b.device.type, dtype=torch.bfloat16, enabled=cuda):
+        out = net(lr_b)
+    loss = F.l1_loss(out.float(), hr_b)
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    opt.step()
+    return loss.detach()
+
+
+def bench(shapes: Sequence[str], batches: Sequence[int], patch: int, steps: int, minutes: float,
+          device: torch.device) -> None:
+    """Times training steps on random data, per shape BxF and batch size, to plan a run."""
+    print(f"device {torch.cuda.get_device_name(device) if device.type == 'cuda' else 'CPU'}, torch {torch.__version__}")
+    for shape in shapes:
+        blocks, feats = (int(v) for v in shape.split("x"))
+        for batch in batches:
+            net = prepare(Edsr(blocks, feats), device)
+            opt = optimizer(net, 1e-4)
+            lr_b = torch.randn(batch, 3, patch, patch, device=device) * 50
+            hr_b = torch.randn(batch, 3, patch * 3, patch * 3, device=device) * 50
+            for _ in range(5):
+                train_step(net, opt, lr_b, hr_b, 1e-4)
+            if device.type == "cuda":
+                torch.cuda.synchronize(device)
+            t0 = time.perf_counter()
+            for _ in range(steps):
+                loss = train_step(net, opt, lr_b, hr_b, 1e-4)
+            loss.item()
+            sec = (time.perf_counter() - t0) / steps
+            print(f"B{blocks}F{feats} params {param_count(net):,} batch {batch}: {sec:.4f} s/step, "
+                  f"{batch / sec:.0f} patches/s, {minutes * 60 / sec:,.0f} steps in {minutes:g} min")
+
+
 class Trainer:
     """One run directory: config.json, ckpt.pt (weights, step, time) + adam.pt (optimizer, kept apart so each
     file stays small), eval.tsv (the Set5 curve), train.log, and weights.safetensors at the end."""
@@ -380,8 +448,6 @@ class Trainer:
         self.run.mkdir(parents=True, exist_ok=True)
         self.device = torch.device(args.device)
         self.cuda = self.device.type == "cuda"
-        if not self.cuda and args.threads:
-            torch.set_num_threads(args.threads)
         self.net = Edsr(args.blocks, args.feats, args.scale, args.res_scale)
         init_weights(self.net, args.seed)
         self.step, self.elapsed_before, self.best = 0, 0.0, -math.inf
@@ -394,12 +460,8 @@ class Trainer:
             f.write(line + "\n")
 
     def _to_device(self) -> None:
-        self.net.to(self.device)
-        if self.cuda:
-            self.net.to(memory_format=torch.channels_last)
-            torch.backends.cudnn.benchmark = True
-        fused = {"fused": True} if self.cuda else {}
-        self.opt = torch.optim.Adam(self.net.parameters(), lr=self.args.lr, betas=(0.9, 0.999), eps=1e-8, **fused)
+        prepare(self.net, self.device)
+        self.opt = optimizer(self.net, self.args.lr)
 
     # checkpoints
 
@@ -443,20 +505,6 @@ class Trainer:
 
     # the loop
 
-    def train_step(self, lr_b: torch.Tensor, hr_b: torch.Tensor, rate: float) -> torch.Tensor:
-        for group in self.opt.param_groups:
-            group["lr"] = rate
-        if self.cuda:
-            lr_b = lr_b.contiguous(memory_format=torch.channels_last)
-        with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.cuda):
-            out = self.net(lr_b)
-        loss = F.l1_loss(out.float(), hr_b)
-        self.opt.zero_grad(set_to_none=True)
-        loss.backward()
-        self.opt.step()
-        self.step += 1
-        return loss.detach()
-
     def evaluate(self, evalset: EvalSet) -> None:
         r = evalset.evaluate(self.net, self.device)
         self.best = max(self.best, r["psnr"])
@@ -470,9 +518,11 @@ class Trainer:
     def run_training(self) -> None:
         a = self.args
         t0 = time.monotonic()
-        pairs = training_pairs(Path(a.data), a.scale, a.patch, a.extra_scales, a.limit_images)
+        files = list_images(Path(a.data))[:a.limit_images or None]
+        pairs = training_pairs(files, a.scale, a.patch, a.extra_scales)
+        self.data = {"data": describe(Path(a.data), files), "images": str(len(files)), "training_pairs": str(len(pairs))}
         evalset = EvalSet(Path(a.eval_dir), a.scale)
-        self._to_device()  # after the worker processes: they are forked from a process without CUDA
+        self._to_device()  # after the forked data workers
         resumed = self.restore()
         sampler = PatchSampler(pairs, a.scale, a.patch, self.device)
         del pairs
@@ -482,8 +532,9 @@ class Trainer:
         self.device_name = torch.cuda.get_device_name(self.device) if self.cuda else f"CPU, {torch.get_num_threads()} threads"
         self.log(f"EDSR x{a.scale} B={a.blocks} F={a.feats} res_scale={a.res_scale} "
                  f"params={param_count(self.net)} on {self.device_name}, torch {torch.__version__}; "
-                 f"{'resumed at step %d' % self.step if resumed else 'fresh'}; {len(sampler.weights)} training "
-                 f"pairs, {sampler.hr.data.numel() / 1e6:.0f} MB HR on the device; ready in {time.monotonic() - t0:.1f} s")
+                 f"{'resumed at step %d' % self.step if resumed else 'fresh'}; {self.data['data']}: "
+                 f"{len(sampler.weights)} training pairs, {sampler.hr.data.numel() / 1e6:.0f} MB HR on the device; "
+                 f"ready in {time.monotonic() - t0:.1f} s")
         g = torch.Generator(device=self.device).manual_seed(a.seed + self.step)
         self.session_start = time.monotonic()
         last_ckpt = last_log = time.monotonic()
@@ -491,7 +542,8 @@ class Trainer:
         loss_sum = torch.zeros((), device=self.device)
         while not self.finished():
             rate = learning_rate(self.step, self.progress(), a.lr, a.lr_min, a.warmup)
-            loss_sum += self.train_step(*sampler.sample(a.batch, g), rate)
+            loss_sum += train_step(self.net, self.opt, *sampler.sample(a.batch, g), rate)
+            self.step += 1
             if self.step % a.log_every == 0:
                 mean_loss = loss_sum.item() / (self.step - last_step)  # .item() waits for the device: only here
                 if not math.isfinite(mean_loss):
@@ -513,8 +565,8 @@ class Trainer:
             self.evaluate(evalset)
         self.checkpoint()
         save_weights(self.net, self.run / "weights.safetensors",
-                     {"steps": str(self.step), "train_minutes": f"{self.elapsed() / 60:.1f}",
-                      "device": self.device_name, "torch": torch.__version__})
+                     dict(self.data, steps=str(self.step), train_minutes=f"{self.elapsed() / 60:.1f}",
+                          device=self.device_name, torch=torch.__version__))
         self.log(f"done: {self.step} steps in {self.elapsed():.0f} s; weights in {self.run / 'weights.safetensors'}")
 
 
@@ -552,8 +604,6 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     t.add_argument("--eval-every", type=int, default=2000)
     t.add_argument("--log-every", type=int, default=200)
     t.add_argument("--ckpt-every-s", type=float, default=180)
-    t.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
-    t.add_argument("--threads", type=int, default=os.cpu_count(), help="CPU threads (CPU training only)")
 
     i = sub.add_parser("init", help="write randomly initialised weights")
     i.add_argument("--blocks", type=int, required=True)
@@ -563,15 +613,30 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     i.add_argument("--seed", type=int, default=20261201)
     i.add_argument("--out", required=True)
 
+    b = sub.add_parser("bench", help="time training steps on random data, to plan a run")
+    b.add_argument("--shapes", type=lambda v: v.split(","), default=["16x64"], help="BLOCKSxFEATS,...")
+    b.add_argument("--batches", type=lambda v: [int(x) for x in v.split(",")], default=[16, 32, 64])
+    b.add_argument("--patch", type=int, default=48)
+    b.add_argument("--steps", type=int, default=30)
+    b.add_argument("--minutes", type=float, default=8, help="report how many steps this would be")
+
+    for cmd in (t, b):
+        cmd.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+        cmd.add_argument("--threads", type=int, default=os.cpu_count(), help="CPU threads (on the CPU)")
+
     r = sub.add_parser("imresize", help="MATLAB bicubic resize of image files")
     r.add_argument("--scale", type=_scale_arg, required=True, help="factor, e.g. 1/3 or 0.8")
     r.add_argument("files", nargs="+", help="IN OUT pairs")
 
     a = p.parse_args(argv)
+    if getattr(a, "device", "cuda") == "cpu":
+        torch.set_num_threads(a.threads)  # Debian's torch starts with one thread
     if a.cmd == "train":
         if not a.minutes and a.steps == 10 ** 9:
             p.error("give --minutes or --steps")
         Trainer(a).run_training()
+    elif a.cmd == "bench":
+        bench(a.shapes, a.batches, a.patch, a.steps, a.minutes, torch.device(a.device))
     elif a.cmd == "init":
         net = Edsr(a.blocks, a.feats, a.scale, a.res_scale)
         init_weights(net, a.seed)
