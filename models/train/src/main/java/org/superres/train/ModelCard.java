@@ -51,12 +51,19 @@ final class ModelCard {
                 name, s.scale, s.blocks, s.feats, device, name, s.scale, name, bytes, sha256);
     }
 
-    /** The catalog with {@code entry} replacing the model's earlier entry, or after the first entry of the list. */
+    /**
+     * The catalog with {@code entry} replacing the model's earlier published entry, or after the first entry of the
+     * list. An entry of that name written otherwise (by hand) is never replaced.
+     */
     static String withCatalogEntry(String catalog, String name, String entry) {
         Matcher old = Pattern.compile("(?m)^  # " + Pattern.quote(name) + ":.*\\n  " + Pattern.quote(name)
                 + " \\{[^}]*\\}\\n").matcher(catalog);
         if (old.find()) {
             return catalog.substring(0, old.start()) + entry + catalog.substring(old.end());
+        }
+        if (Pattern.compile("(?m)^  \"?" + Pattern.quote(name) + "\"? \\{").matcher(catalog).find()) {
+            throw new IllegalArgumentException("the catalog's entry " + name + " was not written by publish.sh: "
+                    + "publish under another name");
         }
         Matcher first = Pattern.compile("(?m)^  [\\w\"-]+ \\{[^}]*\\}\\n").matcher(catalog);
         if (!first.find()) {

@@ -2,6 +2,7 @@ package org.superres.train;
 
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -75,6 +76,14 @@ class PublisherTest {
         }
         assertTrue(section.contains(String.format(java.util.Locale.ROOT, "| Set14 | **%.3f / %.4f** |",
                 first.get(1).model.meanPsnr, first.get(1).model.meanSsim)), section);
+    }
+
+    @Test
+    void neverReplacesAnEntryWrittenByHand() throws Exception {
+        String catalog = Files.readString(Paths.get("../catalog.conf"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ModelCard.withCatalogEntry(catalog, "superres-edsr-x3", "x"));
+        assertTrue(e.getMessage().contains("another name"), e.getMessage());
     }
 
     private static Path dataset(Path dir, int images) {
