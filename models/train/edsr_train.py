@@ -221,7 +221,8 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 # --- training data: every pair held as flat uint8 buffers on the device; patches are cut by one gather ---
 
-def _image_pairs(path: Path, scale: int, patch: int, extra_scales: Sequence[float]) -> List[Tuple[np.ndarray, np.ndarray]]:
+def _image_pairs(path: Path, scale: int, patch: int,
+                 extra_scales: Sequence[float]) -> List[Tuple[np.ndarray, np.ndarray]]:
     img, _ = read_bgr(path)
     pairs = []
     for s in (1.0, *extra_scales):
@@ -520,7 +521,8 @@ class Trainer:
         t0 = time.monotonic()
         files = list_images(Path(a.data))[:a.limit_images or None]
         pairs = training_pairs(files, a.scale, a.patch, a.extra_scales)
-        self.data = {"data": describe(Path(a.data), files), "images": str(len(files)), "training_pairs": str(len(pairs))}
+        self.data = {"data": describe(Path(a.data), files), "images": str(len(files)),
+                     "training_pairs": str(len(pairs))}
         evalset = EvalSet(Path(a.eval_dir), a.scale)
         self._to_device()  # after the forked data workers
         resumed = self.restore()
@@ -529,7 +531,8 @@ class Trainer:
         if not (self.run / "eval.tsv").exists():
             (self.run / "eval.tsv").write_text("step\telapsed_s\tlr\tset5_psnr\tset5_ssim\tbicubic_psnr\n")
         (self.run / "config.json").write_text(json.dumps(vars(a), indent=1) + "\n")
-        self.device_name = torch.cuda.get_device_name(self.device) if self.cuda else f"CPU, {torch.get_num_threads()} threads"
+        self.device_name = (torch.cuda.get_device_name(self.device) if self.cuda
+                            else f"CPU, {torch.get_num_threads()} threads")
         self.log(f"EDSR x{a.scale} B={a.blocks} F={a.feats} res_scale={a.res_scale} "
                  f"params={param_count(self.net)} on {self.device_name}, torch {torch.__version__}; "
                  f"{'resumed at step %d' % self.step if resumed else 'fresh'}; {self.data['data']}: "
