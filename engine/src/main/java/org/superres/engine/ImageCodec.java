@@ -27,7 +27,7 @@ public final class ImageCodec {
   /** Format and size from the first bytes and the header; refuses what exceeds the limits. */
   public ImageHeader probe(byte[] bytes, ImageFormat format) {
     ImageHeader header = ImageHeader.read(bytes, format);
-    limits.checkPixels(header.width, header.height);
+    limits.check(header);
     return header;
   }
 

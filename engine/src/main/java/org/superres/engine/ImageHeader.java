@@ -2,7 +2,9 @@ package org.superres.engine;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -22,14 +24,34 @@ public final class ImageHeader {
    */
   public final int frames;
 
-  private ImageHeader(int width, int height) {
-    this(width, height, 1);
+  /**
+   * Every size the file declares beyond the first image's, each with what declares it (a GIF's
+   * logical screen, which decoders allocate whole; later frames or pages): limits apply to all.
+   */
+  public final List<DeclaredSize> declared;
+
+  /** A width and height some part of a file's header declares. */
+  public static final class DeclaredSize {
+    public final String what;
+    public final int width;
+    public final int height;
+
+    DeclaredSize(String what, int width, int height) {
+      this.what = what;
+      this.width = width;
+      this.height = height;
+    }
   }
 
-  private ImageHeader(int width, int height, int frames) {
+  private ImageHeader(int width, int height) {
+    this(width, height, 1, List.of());
+  }
+
+  private ImageHeader(int width, int height, int frames, List<DeclaredSize> declared) {
     this.width = width;
     this.height = height;
     this.frames = frames;
+    this.declared = declared;
   }
 
   public static ImageHeader read(byte[] bytes, ImageFormat format) {
@@ -47,7 +69,21 @@ public final class ImageHeader {
         reader.setInput(in, !multi, true);
         int w = reader.getWidth(0);
         int h = reader.getHeight(0);
-        return new ImageHeader(w, h, multi ? frameCount(reader) : 1);
+        int frames = multi ? frameCount(reader) : 1;
+        List<DeclaredSize> declared = new ArrayList<>();
+        if (format == ImageFormat.GIF && bytes.length >= 10) {
+          declared.add(new DeclaredSize("GIF logical screen", u16(bytes, 6), u16(bytes, 8)));
+        }
+        String unit = format == ImageFormat.TIFF ? "page" : "frame";
+        for (int i = 1; i < frames; i++) {
+          try {
+            declared.add(
+                new DeclaredSize(unit + " " + (i + 1), reader.getWidth(i), reader.getHeight(i)));
+          } catch (IOException | RuntimeException e) {
+            break; // a damaged later frame: only the first one is used
+          }
+        }
+        return new ImageHeader(w, h, frames, declared);
       } finally {
         reader.dispose();
       }
@@ -77,7 +113,7 @@ public final class ImageHeader {
     }
     String chunk = new String(b, 12, 4, java.nio.charset.StandardCharsets.US_ASCII);
     switch (chunk) {
-      case "VP8X":
+      case "VP8X": // the canvas, which an animation's frames are drawn on
         return new ImageHeader(1 + u24(b, 24), 1 + u24(b, 27));
       case "VP8L":
         {

@@ -26,6 +26,28 @@ public final class ImageLimits implements Serializable {
     }
   }
 
+  /** The image's own size and every other size its header declares (see ImageHeader). */
+  public void check(ImageHeader header) {
+    checkPixels(header.width, header.height);
+    for (ImageHeader.DeclaredSize d : header.declared) {
+      if (maxPixels > 0 && (long) d.width * d.height > maxPixels) {
+        throw new EngineException(
+            FailureKind.LIMITS,
+            "its "
+                + d.what
+                + " is "
+                + d.width
+                + "x"
+                + d.height
+                + " = "
+                + (long) d.width * d.height
+                + " pixels, over limits.max-input-pixels="
+                + maxPixels
+                + " (decoders allocate it whole; refused before decoding)");
+      }
+    }
+  }
+
   public void checkPixels(int width, int height) {
     if (width <= 0 || height <= 0) {
       throw new EngineException(

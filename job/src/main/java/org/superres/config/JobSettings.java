@@ -66,6 +66,10 @@ public final class JobSettings implements Serializable {
   public final long inputTimeoutMillis;
 
   public final int maxStuckThreads;
+
+  /** Inputs a task works on at once (pipeline.depth): read, infer and write overlap. */
+  public final int pipelineDepth;
+
   public final double maxFailureRatio;
   public final long partitionTargetBytes;
   public final int partitionMaxFiles;
@@ -129,6 +133,7 @@ public final class JobSettings implements Serializable {
       throw new ConfigError("superres.limits.input-timeout must be >= 0 (0 = off)");
     }
     maxStuckThreads = intIn(c, "limits.max-stuck-threads", 0, 1024);
+    pipelineDepth = intIn(c, "pipeline.depth", 1, 16);
     maxFailureRatio = c.getDouble("failures.max-ratio");
     if (maxFailureRatio < 0 || maxFailureRatio > 1) {
       throw new ConfigError(

@@ -64,19 +64,30 @@ public final class EnhancePartition
     Device device = ExecutorModels.device(settings);
     NetOnce net = new NetOnce(device);
     ImagePipeline pipeline = new ImagePipeline(settings, model, net, hadoop.value());
+    StagedRunner runner =
+        new StagedRunner(
+            inputs,
+            pipeline,
+            origin,
+            in -> {
+              if (in.hasWork()) {
+                net.preload(); // load and warm-up outside the images' timings (total_ms included)
+              }
+            },
+            settings.pipelineDepth,
+            settings.inputTimeoutMillis,
+            settings.maxStuckThreads);
+    task.addTaskCompletionListener(
+        (org.apache.spark.util.TaskCompletionListener) done -> runner.close());
     return new Iterator<ManifestRow>() {
       @Override
       public boolean hasNext() {
-        return inputs.hasNext();
+        return runner.hasNext();
       }
 
       @Override
       public ManifestRow next() {
-        PlannedInput in = inputs.next();
-        if (in.hasWork()) {
-          net.preload(); // load and warm-up happen outside the image's timings (total_ms included)
-        }
-        ManifestRow row = pipeline.process(in, origin);
+        ManifestRow row = runner.next();
         counters.imagesDone.add(1);
         return row;
       }
@@ -97,7 +108,7 @@ public final class EnhancePartition
     }
 
     @Override
-    public SuperResNet get() {
+    public synchronized SuperResNet get() {
       if (net == null) {
         ModelCache.Loaded loaded = ExecutorModels.get(model, shippedFileName, settings, device);
         if (loaded.claimReport()) {

@@ -70,111 +70,235 @@ public final class ImagePipeline {
     }
   }
 
+  /** All stages of one input, one after the other on the calling thread. */
   public ManifestRow process(PlannedInput in, Origin origin) {
-    long t0 = System.nanoTime();
-    ManifestRow row = new ManifestRow();
-    row.runId = origin.runId;
-    row.inputUri = in.input.uri;
-    row.outputUri = in.outputUri;
-    row.inputBytes = in.input.size;
-    row.inputMtime = Instant.ofEpochMilli(in.input.modificationTime).toString();
-    row.modelName = model.name();
-    row.modelSha256 = model.sha256();
-    row.scale = model.scale();
-    row.executorId = origin.executorId;
-    row.host = origin.host;
-    row.taskAttempt = origin.attempt;
-    try {
+    Work w = start(in, origin);
+    w.decode();
+    w.enhance();
+    w.write();
+    return w.finish();
+  }
+
+  /** An input entering the stages: its row is filled as it goes. */
+  public Work start(PlannedInput in, Origin origin) {
+    return new Work(in, origin);
+  }
+
+  /**
+   * One input on its way through the stages (read and decode, enhance, encode and write), each of
+   * which may run on another thread, one after the other. A failure in a stage becomes the row's
+   * error and the later stages do nothing; a cancelled input (timed out) stops at the next stage
+   * and never writes its output.
+   */
+  public final class Work {
+    final PlannedInput in;
+    private final Origin origin;
+    private final ManifestRow row;
+    private final long t0 = System.nanoTime();
+    private volatile boolean cancelled;
+    private volatile String stage = "queued";
+    private boolean finished;
+    private DecodedImage img;
+    private Mat enhanced;
+    private ReportCrops.Result crops;
+
+    private Work(PlannedInput in, Origin origin) {
+      this.in = in;
+      this.origin = origin;
+      this.row = baseRow();
       switch (in.action) {
         case PLAN_ERROR:
-          row.fail(FailureKind.PLAN, in.reason);
+          row.fail(in.failureKind, in.reason);
+          finished = true;
           break;
         case SKIP:
           row.status = ManifestRow.SKIPPED;
           row.note = in.reason;
+          finished = true;
           break;
         default:
-          run(in, origin, row);
-          row.status = ManifestRow.OK;
+          break;
       }
-    } catch (EngineException e) {
-      row.fail(e.kind(), e.getMessage());
-    } catch (FileNotFoundException e) {
-      row.fail(FailureKind.MISSING, "input disappeared after listing: " + e.getMessage());
-    } catch (IOException e) {
-      row.fail(FailureKind.IO, e.getClass().getSimpleName() + ": " + e.getMessage());
-    } catch (RuntimeException | OutOfMemoryError e) {
-      row.fail(FailureKind.INTERNAL, e.getClass().getName() + ": " + e.getMessage());
     }
-    row.totalMs = ms(t0);
-    row.finishedAt = Instant.now().toString();
-    return row;
+
+    private ManifestRow baseRow() {
+      ManifestRow r = new ManifestRow();
+      r.runId = origin.runId;
+      r.inputUri = in.input.uri;
+      r.outputUri = in.outputUri;
+      r.inputBytes = in.input.size;
+      r.inputMtime =
+          in.input.modificationTime == null
+              ? null
+              : Instant.ofEpochMilli(in.input.modificationTime).toString();
+      r.modelName = model.name();
+      r.modelSha256 = model.sha256();
+      r.scale = model.scale();
+      r.executorId = origin.executorId;
+      r.host = origin.host;
+      r.taskAttempt = origin.attempt;
+      return r;
+    }
+
+    /** The stage this input is in (for a timeout's message). */
+    public String stage() {
+      return stage;
+    }
+
+    /** Read and decode. */
+    public void decode() {
+      run(
+          "read",
+          () -> {
+            settings.limits.checkBytes(in.input.size);
+            // The model (and OpenCV's natives) load before the clock starts: their cost is the
+            // summary's, not an image's.
+            row.device = net.get().device().toString();
+            long t = System.nanoTime();
+            byte[] bytes = read(in.input);
+            row.readMs = ms(t);
+            row.inputBytes = (long) bytes.length;
+
+            stage = "decode";
+            t = System.nanoTime();
+            img = codec.decode(bytes);
+            row.decodeMs = ms(t);
+            row.inputWidth = img.width();
+            row.inputHeight = img.height();
+            row.channels = img.channels();
+            row.bitDepth = img.bitDepth();
+            row.note = img.note;
+          });
+    }
+
+    /** The model (tiled), post-processing, and the gallery's crops while the pixels are here. */
+    public void enhance() {
+      run(
+          "infer",
+          () -> {
+            long t = System.nanoTime();
+            TiledUpscaler.Result up = new Enhancer(net.get(), tiler).enhance(img.pixels);
+            enhanced = settings.postProcess.apply(up.image);
+            row.postprocess = settings.postProcess.description();
+            row.inferMs = ms(t);
+            row.tiles = up.tiles;
+            row.outputWidth = enhanced.cols();
+            row.outputHeight = enhanced.rows();
+            crops =
+                in.galleryPrefix == null
+                    ? null
+                    : reportAssets.make(in, img.pixels, enhanced, model.scale());
+            // The input is not needed any more: free it before the largest allocation, encoding.
+            img.pixels.close();
+            if (enhanced != up.image) {
+              up.image.close();
+            }
+          });
+    }
+
+    /** Encode into a local file, then write it to the output (whole or not at all). */
+    public void write() {
+      run(
+          "encode",
+          () -> {
+            ImageFormat format = outputFormat(in.outputUri);
+            java.nio.file.Path local =
+                java.nio.file.Files.createTempFile("superres-", "." + format.extension());
+            try {
+              long t = System.nanoTime();
+              row.outputBytes =
+                  codec.encodeToFile(
+                      enhanced,
+                      format,
+                      settings.jpegQuality,
+                      settings.keepMetadata ? img.metadata : ImageMetadata.NONE,
+                      local);
+              row.encodeMs = ms(t);
+              enhanced.close();
+              enhanced = null;
+              if (cancelled) {
+                return; // timed out meanwhile: its row says so, and no output may appear
+              }
+              stage = "write";
+              t = System.nanoTime();
+              store.copy(local, in.outputUri, origin.attemptTag);
+              row.writeMs = ms(t);
+            } finally {
+              java.nio.file.Files.deleteIfExists(local);
+            }
+            if (crops != null) {
+              reportAssets.write(in, crops, model.scale(), origin.attemptTag);
+            }
+            row.status = ManifestRow.OK;
+          });
+    }
+
+    /** The row, once every stage ran (or the input failed in one). */
+    public ManifestRow finish() {
+      releasePixels();
+      row.totalMs = ms(t0);
+      row.finishedAt = Instant.now().toString();
+      return row;
+    }
+
+    /**
+     * Gives up on this input: its later stages do nothing and it never writes its output. Returns
+     * its timeout row, a row of its own (the stage still running may go on writing into the other).
+     */
+    public ManifestRow timeOut(long timeoutMillis) {
+      cancelled = true;
+      ManifestRow r = baseRow();
+      r.fail(
+          FailureKind.TIMEOUT,
+          "not finished within limits.input-timeout="
+              + timeoutMillis
+              + " ms (it was in its "
+              + stage
+              + " stage); a stalled read (stuck mount or object store), decode or inference:"
+              + " check the file and its storage, or raise limits.input-timeout");
+      r.totalMs = ms(t0);
+      r.finishedAt = Instant.now().toString();
+      return r;
+    }
+
+    /** Runs one stage unless the input is done, failed or cancelled; a failure becomes its row. */
+    private void run(String name, StageBody body) {
+      if (finished || cancelled) {
+        return;
+      }
+      stage = name;
+      try {
+        body.run();
+      } catch (EngineException e) {
+        fail(e.kind(), e.getMessage());
+      } catch (FileNotFoundException e) {
+        fail(FailureKind.MISSING, "input disappeared after listing: " + e.getMessage());
+      } catch (IOException e) {
+        fail(FailureKind.IO, e.getClass().getSimpleName() + ": " + e.getMessage());
+      } catch (RuntimeException | OutOfMemoryError e) {
+        fail(FailureKind.INTERNAL, e.getClass().getName() + ": " + e.getMessage());
+      }
+    }
+
+    private void fail(FailureKind kind, String message) {
+      row.fail(kind, message);
+      finished = true;
+      releasePixels();
+    }
+
+    private void releasePixels() {
+      if (img != null && !img.pixels.isNull()) {
+        img.pixels.close();
+      }
+      if (enhanced != null) {
+        enhanced.close();
+        enhanced = null;
+      }
+    }
   }
 
-  private void run(PlannedInput in, Origin origin, ManifestRow row) throws IOException {
-    settings.limits.checkBytes(in.input.size);
-    // The model (and OpenCV's natives) load before the clock starts: their cost is the summary's,
-    // not an image's.
-    SuperResNet n = net.get();
-    row.device = n.device().toString();
-    long t = System.nanoTime();
-    byte[] bytes = read(in.input);
-    row.readMs = ms(t);
-    row.inputBytes = (long) bytes.length;
-
-    t = System.nanoTime();
-    DecodedImage img = codec.decode(bytes);
-    row.decodeMs = ms(t);
-    row.inputWidth = img.width();
-    row.inputHeight = img.height();
-    row.channels = img.channels();
-    row.bitDepth = img.bitDepth();
-    row.note = img.note;
-
-    t = System.nanoTime();
-    TiledUpscaler.Result up = new Enhancer(n, tiler).enhance(img.pixels);
-    Mat enhanced = settings.postProcess.apply(up.image);
-    row.postprocess = settings.postProcess.description();
-    row.inferMs = ms(t);
-    row.tiles = up.tiles;
-    row.outputWidth = enhanced.cols();
-    row.outputHeight = enhanced.rows();
-
-    // Gallery crops are made while the pixels are here; written only once the output itself is.
-    ReportCrops.Result crops =
-        in.galleryPrefix == null
-            ? null
-            : reportAssets.make(in, img.pixels, enhanced, model.scale());
-    // The input is not needed any more: free it before the largest allocation, encoding.
-    img.pixels.close();
-    if (enhanced != up.image) {
-      up.image.close();
-    }
-
-    ImageFormat format = outputFormat(in.outputUri);
-    java.nio.file.Path local =
-        java.nio.file.Files.createTempFile("superres-", "." + format.extension());
-    try {
-      t = System.nanoTime();
-      row.outputBytes =
-          codec.encodeToFile(
-              enhanced,
-              format,
-              settings.jpegQuality,
-              settings.keepMetadata ? img.metadata : ImageMetadata.NONE,
-              local);
-      row.encodeMs = ms(t);
-      enhanced.close();
-
-      t = System.nanoTime();
-      store.copy(local, in.outputUri, origin.attemptTag);
-      row.writeMs = ms(t);
-    } finally {
-      java.nio.file.Files.deleteIfExists(local);
-    }
-    if (crops != null) {
-      reportAssets.write(in, crops, model.scale(), origin.attemptTag);
-    }
+  private interface StageBody {
+    void run() throws IOException;
   }
 
   private byte[] read(InputFile in) throws IOException {
