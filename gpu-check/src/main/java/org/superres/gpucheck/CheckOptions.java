@@ -17,8 +17,9 @@ final class CheckOptions {
       names = "--model",
       paramLabel = "FILE.pb",
       description =
-          "A model to measure; repeat for several (default: superres-edsr-x3.pb, bundled in the"
-              + " jar). Kind and scale come from the file name (FSRCNN_x3.pb) unless given.")
+          "A model to measure besides superres-edsr-x3.pb (bundled in the jar, always measured);"
+              + " repeat for several. Kind and scale come from the file name (FSRCNN_x3.pb) unless"
+              + " given.")
   List<Path> models = new ArrayList<>();
 
   @Option(

@@ -73,6 +73,7 @@ public final class GpuCheck implements Callable<Integer> {
   public static int run(String[] args) {
     CommandLine cli = new CommandLine(new GpuCheck());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setOverwrittenOptionsAllowed(true); // run.sh gives --work; the operator's own comes after
     cli.setParameterExceptionHandler(
         (e, a) -> {
           e.getCommandLine()
@@ -232,19 +233,22 @@ public final class GpuCheck implements Callable<Integer> {
     }
   }
 
+  /** The bundled model first (it drives the load and whole-path figures), then each --model. */
   private List<ModelNetwork> models() {
     List<ModelNetwork> models = new ArrayList<>();
-    if (options.models.isEmpty()) {
-      ModelNetwork bundled = ModelNetwork.bundled(options.work);
-      if (bundled != null) {
-        models.add(bundled);
-      }
+    ModelNetwork bundled = ModelNetwork.bundled(options.work);
+    if (bundled != null) {
+      models.add(bundled);
     }
     for (Path m : options.models) {
+      ModelNetwork given;
       try {
-        models.add(ModelNetwork.of(m, options.kind, options.scale));
+        given = ModelNetwork.of(m, options.kind, options.scale);
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+      if (models.stream().noneMatch(n -> n.spec().sha256().equals(given.spec().sha256()))) {
+        models.add(given);
       }
     }
     return models;

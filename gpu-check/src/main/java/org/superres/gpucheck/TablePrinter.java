@@ -168,13 +168,13 @@ final class TablePrinter {
     out.println(what + ": " + value);
   }
 
-  /** Three significant digits at least, no exponent. */
+  /** About three significant digits, no exponent above 0.0001. */
   static String number(double v) {
     if (Double.isNaN(v) || Double.isInfinite(v)) {
       return String.valueOf(v);
     }
     double a = Math.abs(v);
-    String f = a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : a >= 0.01 ? "%.3f" : "%.2e";
+    String f = a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : a >= 0.01 ? "%.3f" : "%.2g";
     return String.format(Locale.ROOT, f, v);
   }
 }
