@@ -21,6 +21,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
@@ -30,7 +31,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "gpu-check",
-    mixinStandardHelpOptions = true,
     sortOptions = false,
     usageHelpAutoWidth = true,
     description = {
@@ -58,6 +58,12 @@ public final class GpuCheck implements Callable<Integer> {
 
   /** Device memory that grows more than this over one tile size's timed forwards is a leak. */
   private static final double MAX_MEMORY_GROWTH_MIB = 64;
+
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help and exit.")
+  boolean help;
 
   @Mixin CheckOptions options;
   @Spec CommandSpec spec;
