@@ -108,14 +108,14 @@ public final class GpuCheck implements Callable<Integer> {
     } catch (EngineException e) { // --gpu names no visible device
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    table.node(report.node);
     if (!loaded) {
+      table.node(report.node);
       return finish(EXIT_FAILED_TO_RUN);
     }
+    List<ModelNetwork> models = models(); // a --model that is no model: a usage error, first
+    table.node(report.node);
     Device device = probe.device();
     Device gpu = device.isCuda() ? device : null;
-
-    List<ModelNetwork> models = models();
     List<Network> networks = new ArrayList<>(models);
     if (!options.skipEdsr) {
       networks.add(new EdsrSizeNetwork(EdsrSizeGraph.official(), options.work));
@@ -130,17 +130,27 @@ public final class GpuCheck implements Callable<Integer> {
     } else {
       ModelNetwork first = models.get(0);
       report.loadCost =
-          gpu != null
-              ? LoadCostBench.measure(first, gpu, 4, 256)
-              : LoadCostBench.measure(first, device, 2, 64);
-      table.loadCost(report.loadCost);
+          attempt(
+              first.name() + " load cost on " + device,
+              () ->
+                  gpu != null
+                      ? LoadCostBench.measure(first, gpu, 4, 256)
+                      : LoadCostBench.measure(first, device, 2, 64));
+      if (report.loadCost != null) {
+        table.loadCost(report.loadCost);
+      }
       PipelineBench pipeline = new PipelineBench();
       PipelineBench.Inputs inputs =
           options.images != null
               ? pipeline.fromFolder(options.images, report.warnings)
               : gpu != null ? pipeline.synthetic(8, 1024, 768) : pipeline.synthetic(2, 160, 120);
-      report.pipeline = pipeline.measure(first, device, inputs);
-      table.pipeline(report.pipeline);
+      report.pipeline =
+          attempt(
+              first.name() + " whole path on " + device,
+              () -> pipeline.measure(first, device, inputs));
+      if (report.pipeline != null) {
+        table.pipeline(report.pipeline);
+      }
     }
     if (gpu == null) {
       return finish(EXIT_NO_GPU);
@@ -149,7 +159,7 @@ public final class GpuCheck implements Callable<Integer> {
   }
 
   /** The CPU yardstick, then (with a GPU) every precision and tile, and PSNR against the CPU. */
-  private void measure(Network n, Device gpu) {
+  private void measure(Network n, Device gpu) throws Exception {
     List<CheckReport.Throughput> rows = new ArrayList<>();
     CheckReport.Throughput cpu =
         ThroughputBench.measure(n, Device.CPU, Precision.FP32, n.cpuTile(), 0);
@@ -157,9 +167,14 @@ public final class GpuCheck implements Callable<Integer> {
     if (gpu != null) {
       for (Precision p : Precision.values()) {
         for (int tile : options.gpuTiles(n instanceof EdsrSizeNetwork)) {
-          CheckReport.Throughput t = ThroughputBench.measure(n, gpu, p, tile, options.seconds);
-          rows.add(t);
-          judge(t, cpu);
+          CheckReport.Throughput t =
+              attempt(
+                  String.format(Locale.ROOT, "%s %s %s tile %d", n.name(), gpu, lower(p), tile),
+                  () -> ThroughputBench.measure(n, gpu, p, tile, options.seconds));
+          if (t != null) {
+            rows.add(t);
+            judge(t, cpu);
+          }
         }
       }
       judgeFp16(rows);
@@ -167,7 +182,13 @@ public final class GpuCheck implements Callable<Integer> {
     report.throughput.addAll(rows);
     table.throughput(n.name(), rows);
     if (gpu != null) {
-      List<CheckReport.Correctness> c = CorrectnessCheck.compare(n, gpu, n.cpuTile());
+      List<CheckReport.Correctness> c =
+          attempt(
+              n.name() + " " + gpu + " against the CPU",
+              () -> CorrectnessCheck.compare(n, gpu, n.cpuTile()));
+      if (c == null) {
+        return;
+      }
       for (CheckReport.Correctness r : c) {
         if (!r.pass) {
           report.failures.add(
@@ -215,6 +236,24 @@ public final class GpuCheck implements Callable<Integer> {
     }
   }
 
+  /**
+   * One GPU measurement; an error (an OpenCV CUDA failure, out of memory) is a FAIL line and the
+   * check goes on, so that one bad figure does not hide the others.
+   */
+  private <T> T attempt(String what, Callable<T> measurement) throws Exception {
+    try {
+      return measurement.call();
+    } catch (RuntimeException e) {
+      report.failures.add(what + ": " + rootMessage(e));
+      out.println("FAILED: " + what + ": " + rootMessage(e));
+      return null;
+    }
+  }
+
+  private static String lower(Precision p) {
+    return p.name().toLowerCase(Locale.ROOT);
+  }
+
   private void judgeFp16(List<CheckReport.Throughput> rows) {
     for (CheckReport.Throughput fp16 : rows) {
       if (!fp16.precision.equals("fp16")) {
@@ -250,8 +289,8 @@ public final class GpuCheck implements Callable<Integer> {
       ModelNetwork given;
       try {
         given = ModelNetwork.of(m, options.kind, options.scale);
-      } catch (IllegalArgumentException e) {
-        throw new ParameterException(spec.commandLine(), e.getMessage());
+      } catch (IllegalArgumentException | EngineException e) { // not a model OpenCV reads
+        throw new ParameterException(spec.commandLine(), "--model " + m + ": " + e.getMessage());
       }
       if (models.stream().noneMatch(n -> n.spec().sha256().equals(given.spec().sha256()))) {
         models.add(given);

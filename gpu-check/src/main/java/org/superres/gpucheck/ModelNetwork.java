@@ -109,21 +109,22 @@ final class ModelNetwork implements Network {
   }
 
   /**
-   * OpenCV's own count for the graph on a 64x64 input, per pixel. A CPU SuperResNet is created
-   * first: it registers the DepthToSpace layer that reading the graph needs.
+   * OpenCV's own count for the graph on a 64x64 input, per pixel; NaN when OpenCV cannot count it.
+   * A CPU SuperResNet is loaded first: it registers the DepthToSpace layer that reading the graph
+   * needs, and a file that is no model fails here, before anything is measured.
    */
   private double countFlops() {
     try (SuperResNet registers = SuperResNet.load(spec, file, Device.CPU, Precision.FP32)) {
+      int side = 64;
+      int[] shape = {1, spec.kind().lumaOnly() ? 1 : 3, side, side};
       Net net = opencv_dnn.readNetFromTensorflow(file.toString());
       try {
-        int side = 64;
-        int[] shape = {1, spec.kind().lumaOnly() ? 1 : 3, side, side};
         return net.getFLOPS(new IntPointer(shape)) / (side * side);
+      } catch (RuntimeException e) {
+        return Double.NaN;
       } finally {
         net.close();
       }
-    } catch (RuntimeException e) {
-      return Double.NaN;
     }
   }
 }

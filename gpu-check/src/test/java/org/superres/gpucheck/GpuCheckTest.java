@@ -108,7 +108,7 @@ class GpuCheckTest {
   }
 
   @Test
-  void badUsageExitsTwoWithOneLine() {
+  void badUsageExitsTwoWithOneLine() throws Exception {
     String[] out = new String[1];
     assertEquals(2, captured(out, "--tile", "0"));
     assertEquals(
@@ -119,6 +119,12 @@ class GpuCheckTest {
     assertEquals(2, captured(out, "--frobnicate", "1"));
     assertTrue(out[0].startsWith("gpu-check: error: Unknown option"), out[0]);
     assertEquals(2, captured(out, "--tiles", "128,x"));
+    Path notAModel = tmp.resolve("EDSR_x3.pb");
+    java.nio.file.Files.writeString(notAModel, "not a graph");
+    assertEquals(2, captured(out, "--model", notAModel.toString(), "--work", tmp.toString()));
+    assertTrue(
+        out[0].startsWith("gpu-check: error: --model " + notAModel + ": cannot load model"),
+        out[0]);
   }
 
   @Test
