@@ -166,8 +166,7 @@ final class PipelineBench {
     long t1 = System.nanoTime();
     Mat out = enhancer.enhance(image.pixels).image;
     long t2 = System.nanoTime();
-    ImageFormat format = image.format.writable() ? image.format : ImageFormat.PNG;
-    codec.encode(out, format, 90, image.metadata);
+    codec.encode(out, ImageFormat.PNG, 90, image.metadata); // the job's default output format
     long t3 = System.nanoTime();
     out.close();
     if (ms != null) {
