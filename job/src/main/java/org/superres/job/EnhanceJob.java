@@ -152,6 +152,7 @@ public final class EnhanceJob {
   private Prepared prepare() throws IOException {
     checkInputAndOutput(settings, retryFailed != null);
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    boundObjectStoreReads(hadoop, settings.inputTimeoutMillis);
     Path outRoot = new Path(settings.outputUri);
     OutputLayout layout =
         new OutputLayout(outRoot.getFileSystem(hadoop).makeQualified(outRoot).toString());
@@ -286,6 +287,25 @@ public final class EnhanceJob {
         String.format("%.1f", summary.wallSeconds),
         p.layout.runDir(p.runId));
     return new Outcome(p.runId, p.layout, summary, summary.exitCode, p.laid.gallerySamples);
+  }
+
+  /**
+   * A read that stalls with its connection open (the server accepted, then sends nothing) holds its
+   * thread for S3A's socket timeout, 200 s per attempt by default: unless the user set it, it is
+   * bounded by limits.input-timeout too, so that a thread the watchdog gave up on returns soon.
+   */
+  static void boundObjectStoreReads(Configuration hadoop, long timeoutMillis) {
+    String key = "fs.s3a.connection.timeout";
+    String[] sources = hadoop.getPropertySources(key);
+    boolean byUser = false;
+    if (sources != null) {
+      for (String source : sources) {
+        byUser |= !source.endsWith("-default.xml");
+      }
+    }
+    if (timeoutMillis > 0 && !byUser && hadoop.getLong(key, Long.MAX_VALUE) > timeoutMillis) {
+      hadoop.setLong(key, timeoutMillis);
+    }
   }
 
   private JsonNode configJson() {

@@ -23,6 +23,7 @@ import org.superres.engine.ReportCrops;
 import org.superres.engine.SuperResNet;
 import org.superres.engine.TiledUpscaler;
 import org.superres.manifest.ManifestRow;
+import org.superres.output.FileSystems;
 import org.superres.output.OutputStore;
 import org.superres.plan.InputFile;
 import org.superres.plan.PlannedInput;
@@ -303,7 +304,7 @@ public final class ImagePipeline {
 
   private byte[] read(InputFile in) throws IOException {
     Path p = new Path(in.uri);
-    FileSystem fs = p.getFileSystem(hadoop);
+    FileSystem fs = FileSystems.of(p, hadoop);
     long len = fs.getFileStatus(p).getLen();
     settings.limits.checkBytes(len);
     byte[] bytes = new byte[(int) len];

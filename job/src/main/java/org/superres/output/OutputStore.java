@@ -56,15 +56,14 @@ public final class OutputStore {
 
   private void writeWith(String uri, String attemptTag, Body body) throws IOException {
     Path target = new Path(uri);
-    FileSystem fs = target.getFileSystem(hadoop);
+    FileSystem fs = FileSystems.of(target, hadoop);
     if (isObjectStore(fs.getUri().getScheme())) {
       try (OutputStream out = fs.create(target, true)) {
         body.writeTo(out);
       }
       return;
     }
-    fs.setWriteChecksum(false); // no .crc companions beside every image on local disks
-    Path tmp = new Path(target.getParent(), "." + target.getName() + "." + attemptTag + ".tmp");
+    Path tmp = FileSystems.sibling(target, "." + target.getName() + "." + attemptTag + ".tmp");
     try {
       try (OutputStream out = fs.create(tmp, true)) {
         body.writeTo(out);
