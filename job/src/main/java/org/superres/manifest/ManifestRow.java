@@ -49,7 +49,10 @@ public final class ManifestRow implements Serializable {
           // null.
           .add("note", DataTypes.StringType, true)
           .add("input_mtime", DataTypes.StringType, true)
-          .add("error_kind", DataTypes.StringType, true);
+          .add("error_kind", DataTypes.StringType, true)
+          // finished_at and input_mtime as Parquet timestamps, for Athena, BigQuery or DuckDB
+          .add("finished_at_ts", DataTypes.TimestampType, true)
+          .add("input_mtime_ts", DataTypes.TimestampType, true);
 
   /** Marks the row failed: error is "kind: message", error_kind the kind alone. */
   public void fail(FailureKind kind, String message) {
@@ -141,6 +144,12 @@ public final class ManifestRow implements Serializable {
         postprocess,
         note,
         inputMtime,
-        errorKind);
+        errorKind,
+        timestamp(finishedAt),
+        timestamp(inputMtime));
+  }
+
+  private static java.sql.Timestamp timestamp(String iso) {
+    return iso == null ? null : java.sql.Timestamp.from(java.time.Instant.parse(iso));
   }
 }

@@ -50,6 +50,9 @@ public final class ManifestWriter {
    * _-prefixed directories.
    */
   public void writeParquet(JavaRDD<ManifestRow> rows) {
+    // Timestamps as Parquet's standard logical type (not Spark's legacy INT96), which every reader
+    // knows.
+    spark.conf().set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
     Dataset<Row> df = spark.createDataFrame(rows.map(ManifestRow::toRow), ManifestRow.SCHEMA);
     df.drop("run_id").write().mode(SaveMode.ErrorIfExists).parquet(layout.manifestPartition(runId));
   }
@@ -88,7 +91,12 @@ public final class ManifestWriter {
         Row r = it.next();
         Map<String, Object> line = new LinkedHashMap<>();
         for (int i = 0; i < columns.length; i++) {
-          line.put(columns[i], r.isNullAt(i) ? null : r.get(i));
+          Object v = r.isNullAt(i) ? null : r.get(i);
+          line.put(
+              columns[i],
+              v instanceof java.sql.Timestamp
+                  ? ((java.sql.Timestamp) v).toInstant().toString()
+                  : v);
         }
         w.write(JSON.writeValueAsString(line));
         w.write('\n');
