@@ -78,14 +78,16 @@ final class StagedRunner implements Iterator<ManifestRow>, AutoCloseable {
   /** One input in flight: its work, its result, and where it is. */
   private static final class InFlight {
     final ImagePipeline.Work work;
-    final long deadline;
+
+    /** When its first stage began (System.nanoTime), or 0 while it waits for the first. */
+    volatile long started;
+
     volatile Thread thread;
     volatile Stage stage;
     CompletableFuture<ManifestRow> result;
 
-    InFlight(ImagePipeline.Work work, long deadline) {
+    InFlight(ImagePipeline.Work work) {
       this.work = work;
-      this.deadline = deadline;
     }
   }
 
@@ -110,8 +112,7 @@ final class StagedRunner implements Iterator<ManifestRow>, AutoCloseable {
     while (window.size() < depth && inputs.hasNext()) {
       PlannedInput in = inputs.next();
       beforeStart.accept(in);
-      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-      InFlight f = new InFlight(pipeline.start(in, origin), deadline);
+      InFlight f = new InFlight(pipeline.start(in, origin));
       f.result =
           CompletableFuture.runAsync(step(f, decode, f.work::decode), decode)
               .thenRunAsync(step(f, infer, f.work::enhance), infer)
@@ -127,6 +128,9 @@ final class StagedRunner implements Iterator<ManifestRow>, AutoCloseable {
       synchronized (f) {
         f.thread = Thread.currentThread();
         f.stage = stage;
+        if (f.started == 0) {
+          f.started = System.nanoTime();
+        }
       }
       try {
         body.run();
@@ -140,15 +144,30 @@ final class StagedRunner implements Iterator<ManifestRow>, AutoCloseable {
     };
   }
 
+  /**
+   * The oldest input's row. Its clock runs from when its first stage began: an input waiting behind
+   * one that is stuck is not charged for the wait (the stuck one is older, so it times out first,
+   * and its stage gets a fresh thread).
+   */
   private ManifestRow await(InFlight f) {
     try {
       if (timeoutMillis <= 0) {
         return f.result.get();
       }
-      long left = f.deadline - System.nanoTime();
-      return f.result.get(Math.max(0, left), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      return timeOut(f);
+      while (true) {
+        long started = f.started;
+        long wait =
+            started == 0
+                ? TimeUnit.MILLISECONDS.toNanos(100)
+                : started + TimeUnit.MILLISECONDS.toNanos(timeoutMillis) - System.nanoTime();
+        try {
+          return f.result.get(Math.max(0, wait), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+          if (started != 0) {
+            return timeOut(f);
+          }
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("task interrupted while waiting for " + f.work.in, e);
