@@ -1,0 +1,144 @@
+package org.superres.engine;
+
+import ar.com.hjg.pngj.FilterType;
+import ar.com.hjg.pngj.ImageInfo;
+import ar.com.hjg.pngj.ImageLineByte;
+import ar.com.hjg.pngj.ImageLineInt;
+import ar.com.hjg.pngj.PngWriter;
+import ar.com.hjg.pngj.PngjException;
+import ar.com.hjg.pngj.chunks.ChunkRaw;
+import ar.com.hjg.pngj.chunks.PngChunkICCP;
+import ar.com.hjg.pngj.chunks.PngChunkITXT;
+import ar.com.hjg.pngj.chunks.PngChunkSingle;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import org.bytedeco.javacpp.ShortPointer;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.global.opencv_imgproc;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * PNG written row by row with PNGJ (8 and 16-bit; grey, RGB, RGBA), so the encoder holds one row,
+ * not the image. Metadata as the in-memory path writes it: eXIf (orientation normal, starting at
+ * the TIFF header), iCCP and an uncompressed iTXt XML:com.adobe.xmp, all before the pixels.
+ */
+final class PngStripWriter implements StripSink {
+  /** zlib level of the in-memory path (IMWRITE_PNG_COMPRESSION 3): similar size and speed. */
+  private static final int LEVEL = 3;
+
+  private final PngWriter png;
+  private final ImageInfo info;
+  private final int channels;
+  private final boolean sixteen;
+
+  PngStripWriter(
+      OutputStream out, int width, int height, int channels, int depth, ImageMetadata metadata) {
+    this.channels = channels;
+    this.sixteen = depth == opencv_core.CV_16U;
+    this.info = new ImageInfo(width, height, sixteen ? 16 : 8, channels == 4, channels == 1, false);
+    this.png = new PngWriter(out, info);
+    png.setCompLevel(LEVEL);
+    png.setFilterType(FilterType.FILTER_ADAPTIVE_FAST);
+    if (metadata != null) {
+      queue(metadata);
+    }
+  }
+
+  private void queue(ImageMetadata m) {
+    if (m.exif != null) {
+      png.queueChunk(
+          new ExifChunk(info, ImageMetadata.withoutExifPrefix(ExifOrientation.normalized(m.exif))));
+    }
+    if (m.icc != null) {
+      PngChunkICCP icc = new PngChunkICCP(info);
+      icc.setProfileNameAndContent("ICC Profile", m.icc);
+      png.queueChunk(icc);
+    }
+    if (m.xmp != null) {
+      PngChunkITXT xmp = new PngChunkITXT(info);
+      xmp.setKeyVal("XML:com.adobe.xmp", new String(m.xmp, StandardCharsets.UTF_8));
+      xmp.setCompressed(false);
+      xmp.setLangtag("");
+      xmp.setTranslatedTag("");
+      xmp.setPriority(true);
+      png.queueChunk(xmp);
+    }
+  }
+
+  @Override
+  public void write(Mat strip) throws IOException {
+    Mat rgb = new Mat();
+    if (channels == 3) {
+      opencv_imgproc.cvtColor(strip, rgb, opencv_imgproc.COLOR_BGR2RGB);
+    } else if (channels == 4) {
+      opencv_imgproc.cvtColor(strip, rgb, opencv_imgproc.COLOR_BGRA2RGBA);
+    } else {
+      strip.copyTo(rgb);
+    }
+    try {
+      int samples = info.samplesPerRow;
+      if (sixteen) {
+        short[] row = new short[samples];
+        int[] line = new int[samples];
+        ShortPointer p = new ShortPointer(rgb.data());
+        for (int y = 0; y < rgb.rows(); y++) {
+          p.position((long) y * samples).get(row);
+          for (int i = 0; i < samples; i++) line[i] = row[i] & 0xffff;
+          png.writeRow(new ImageLineInt(info, line));
+        }
+      } else {
+        for (int y = 0; y < rgb.rows(); y++) {
+          byte[] row = new byte[samples];
+          rgb.ptr(y).get(row);
+          png.writeRow(new ImageLineByte(info, row));
+        }
+      }
+    } catch (PngjException e) {
+      throw new IOException("PNG encoder: " + e.getMessage(), e);
+    } finally {
+      rgb.close();
+    }
+  }
+
+  @Override
+  public void finish() throws IOException {
+    try {
+      png.end();
+    } catch (PngjException e) {
+      throw new IOException("PNG encoder: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    png.close();
+  }
+
+  /** eXIf, which PNGJ (older than the chunk) writes only as a chunk of its own. */
+  private static final class ExifChunk extends PngChunkSingle {
+    private final byte[] data;
+
+    ExifChunk(ImageInfo info, byte[] data) {
+      super("eXIf", info);
+      this.data = data;
+    }
+
+    @Override
+    protected ChunkRaw createRawChunk() {
+      ChunkRaw c = createEmptyChunk(data.length, true);
+      System.arraycopy(data, 0, c.data, 0, data.length);
+      return c;
+    }
+
+    @Override
+    protected void parseFromRaw(ChunkRaw c) {
+      throw new UnsupportedOperationException("written only");
+    }
+
+    @Override
+    public ChunkOrderingConstraint getOrderingConstraint() {
+      return ChunkOrderingConstraint.BEFORE_IDAT;
+    }
+  }
+}
