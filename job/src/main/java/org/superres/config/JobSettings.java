@@ -16,6 +16,7 @@ import org.superres.engine.Backend;
 import org.superres.engine.ImageFormat;
 import org.superres.engine.ImageLimits;
 import org.superres.engine.ModelKind;
+import org.superres.engine.OutputSettings;
 import org.superres.engine.PostProcess;
 import org.superres.engine.Precision;
 
@@ -39,6 +40,10 @@ public final class JobSettings implements Serializable {
   public final ImageFormat outputFormat;
 
   public final int jpegQuality;
+
+  /** How outputs are encoded (jpeg quality, metadata, TIFF tiles, the in-memory limit). */
+  public final OutputSettings output;
+
   public final OutputMode outputMode;
   public final boolean keepMetadata;
   public final String modelName;
@@ -106,6 +111,7 @@ public final class JobSettings implements Serializable {
     maxInputPixels = c.getLong("limits.max-input-pixels");
     maxInputBytes = c.getBytes("limits.max-input-bytes");
     limits = new ImageLimits(maxInputPixels, maxInputBytes);
+    output = outputSettings(c, jpegQuality, keepMetadata);
     maxFailureRatio = c.getDouble("failures.max-ratio");
     if (maxFailureRatio < 0 || maxFailureRatio > 1) {
       throw new ConfigError(
@@ -136,6 +142,23 @@ public final class JobSettings implements Serializable {
       return new JobSettings(root);
     } catch (ConfigException e) {
       throw new ConfigError(e.getMessage());
+    }
+  }
+
+  private static OutputSettings outputSettings(Config c, int jpegQuality, boolean keepMetadata) {
+    String compression = c.getString("output.tiff-compression");
+    int tile = c.getInt("output.tiff-tile");
+    long inMemory = c.getLong("limits.max-output-pixels-in-memory");
+    try {
+      return new OutputSettings(jpegQuality, keepMetadata, compression, tile, inMemory);
+    } catch (IllegalArgumentException e) {
+      String key =
+          e.getMessage().contains("compression")
+              ? "output.tiff-compression = '" + compression + "'"
+              : e.getMessage().contains("tiles")
+                  ? "output.tiff-tile = " + tile
+                  : "limits.max-output-pixels-in-memory = " + inMemory;
+      throw new ConfigError("superres." + key + ": " + e.getMessage());
     }
   }
 

@@ -8,17 +8,11 @@ import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.io.IOUtils;
-import org.bytedeco.opencv.opencv_core.Mat;
 import org.superres.config.JobSettings;
-import org.superres.engine.DecodedImage;
 import org.superres.engine.EngineException;
-import org.superres.engine.Enhancer;
-import org.superres.engine.ImageCodec;
+import org.superres.engine.EnhanceToFile;
 import org.superres.engine.ImageFormat;
-import org.superres.engine.ImageMetadata;
 import org.superres.engine.ModelSpec;
-import org.superres.engine.ReportCrops;
 import org.superres.engine.SuperResNet;
 import org.superres.engine.TiledUpscaler;
 
@@ -30,7 +24,6 @@ public final class ImagePipeline {
   private final JobSettings settings;
   private final ModelSpec model;
   private final Supplier<SuperResNet> net;
-  private final ImageCodec codec;
   private final TiledUpscaler tiler;
   private final OutputStore store;
   private final Configuration hadoop;
@@ -42,7 +35,6 @@ public final class ImagePipeline {
     this.model = model;
     this.net = net;
     this.hadoop = hadoop;
-    this.codec = new ImageCodec(settings.limits);
     this.tiler = new TiledUpscaler(settings.tile, settings.overlap);
     this.store = new OutputStore(hadoop);
     this.reportAssets = new ReportAssetWriter(settings.reportCrop, settings.reportThumbnail, store);
@@ -110,74 +102,50 @@ public final class ImagePipeline {
     // not an image's.
     SuperResNet n = net.get();
     row.device = n.device().toString();
-    long t = System.nanoTime();
-    byte[] bytes = read(in);
-    row.readMs = ms(t);
-    row.inputBytes = (long) bytes.length;
-
-    t = System.nanoTime();
-    DecodedImage img = codec.decode(bytes);
-    row.decodeMs = ms(t);
-    row.inputWidth = img.width();
-    row.inputHeight = img.height();
-    row.channels = img.channels();
-    row.bitDepth = img.bitDepth();
-    row.note = img.note;
-
-    t = System.nanoTime();
-    TiledUpscaler.Result up = new Enhancer(n, tiler).enhance(img.pixels);
-    Mat enhanced = settings.postProcess.apply(up.image);
-    row.postprocess = settings.postProcess.description();
-    row.inferMs = ms(t);
-    row.tiles = up.tiles;
-    row.outputWidth = enhanced.cols();
-    row.outputHeight = enhanced.rows();
-
-    // Gallery crops are made while the pixels are here; written only once the output itself is.
-    ReportCrops.Result crops =
-        in.reportAssets == null ? null : reportAssets.make(in, img.pixels, enhanced, model.scale());
-    img.pixels.close(); // the input is not needed any more: free it before the largest allocation,
-    // encoding
-    if (enhanced != up.image) {
-      up.image.close();
-    }
-
     ImageFormat format = outputFormat(in.outputUri);
+    // The engine reads the input as it decodes and writes the output strip by strip into a local
+    // file (docs/gigapixel.md), which is then published whole.
     java.nio.file.Path local =
         java.nio.file.Files.createTempFile("superres-", "." + format.extension());
     try {
-      t = System.nanoTime();
-      row.outputBytes =
-          codec.encodeToFile(
-              enhanced,
-              format,
-              settings.jpegQuality,
-              settings.keepMetadata ? img.metadata : ImageMetadata.NONE,
-              local);
-      row.encodeMs = ms(t);
-      enhanced.close();
+      EnhanceToFile.Outcome o =
+          new EnhanceToFile(n, tiler, settings.limits, settings.output, settings.postProcess)
+              .run(
+                  () -> open(in),
+                  local,
+                  format,
+                  in.reportAssets == null ? null : reportAssets.crops());
+      row.readMs = o.readMs;
+      row.decodeMs = o.decodeMs;
+      row.inputWidth = o.inputWidth;
+      row.inputHeight = o.inputHeight;
+      row.channels = o.channels;
+      row.bitDepth = o.bitDepth;
+      row.note = o.note;
+      row.postprocess = settings.postProcess.description();
+      row.inferMs = o.inferMs;
+      row.tiles = o.tiles;
+      row.outputWidth = o.outputWidth;
+      row.outputHeight = o.outputHeight;
+      row.encodeMs = o.encodeMs;
+      row.outputBytes = o.outputBytes;
 
-      t = System.nanoTime();
+      long t = System.nanoTime();
       store.copy(local, in.outputUri, origin.attemptTag);
       row.writeMs = ms(t);
+      if (o.report != null) {
+        reportAssets.write(in, o.report, model.scale(), origin.attemptTag);
+      }
     } finally {
       java.nio.file.Files.deleteIfExists(local);
     }
-    if (crops != null) {
-      reportAssets.write(in, crops, model.scale(), origin.attemptTag);
-    }
   }
 
-  private byte[] read(InputFile in) throws IOException {
+  private InputStream open(InputFile in) throws IOException {
     Path p = new Path(in.uri);
     FileSystem fs = p.getFileSystem(hadoop);
-    long len = fs.getFileStatus(p).getLen();
-    settings.limits.checkBytes(len);
-    byte[] bytes = new byte[(int) len];
-    try (InputStream s = fs.open(p)) {
-      IOUtils.readFully(s, bytes, 0, bytes.length);
-    }
-    return bytes;
+    settings.limits.checkBytes(fs.getFileStatus(p).getLen());
+    return fs.open(p);
   }
 
   /**

@@ -4,15 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.superres.engine.ReportCrops;
 
 /**
- * Executor side of the report's gallery: makes a sampled input's crops while its pixels are in
- * memory and writes them, with a small JSON sidecar, below the run's report-assets directory. The
- * report is a view of the run, so a problem here is logged and never fails the image.
+ * Executor side of the report's gallery: the engine makes a sampled input's crops as its strips
+ * pass (EnhanceToFile), and this writes them, with a small JSON sidecar, below the run's
+ * report-assets directory. The report is a view of the run, so a problem here is logged and never
+ * fails the image.
  */
 public final class ReportAssetWriter {
   private static final Logger LOG = LoggerFactory.getLogger(ReportAssetWriter.class);
@@ -31,14 +31,9 @@ public final class ReportAssetWriter {
     this.store = store;
   }
 
-  /** The crops of one sampled input, or null (logged) when they cannot be made. */
-  public ReportCrops.Result make(InputFile in, Mat input, Mat output, int scale) {
-    try {
-      return crops.make(input, output, scale);
-    } catch (RuntimeException e) {
-      LOG.warn("report: no gallery crops for {}: {}", in.uri, e.toString());
-      return null;
-    }
+  /** What makes a sampled input's crops as its strips pass through the engine. */
+  public ReportCrops crops() {
+    return crops;
   }
 
   /** Every file written for a sampled input: the prefix plus each of these. */
