@@ -32,12 +32,25 @@ final class PngStripWriter implements StripSink {
   private final int channels;
   private final boolean sixteen;
 
+  // one row's buffers, reused: a gigapixel output is tens of thousands of rows, and a new array
+  // per row would grow the heap (and the process) with the image
+  private final byte[] byteRow;
+  private final ImageLineByte byteLine;
+  private final short[] shortRow;
+  private final int[] intRow;
+  private final ImageLineInt intLine;
+
   PngStripWriter(
       OutputStream out, int width, int height, int channels, int depth, ImageMetadata metadata) {
     this.channels = channels;
     this.sixteen = depth == opencv_core.CV_16U;
     this.info = new ImageInfo(width, height, sixteen ? 16 : 8, channels == 4, channels == 1, false);
     this.png = new PngWriter(out, info);
+    this.byteRow = sixteen ? null : new byte[info.samplesPerRow];
+    this.byteLine = sixteen ? null : new ImageLineByte(info, byteRow);
+    this.shortRow = sixteen ? new short[info.samplesPerRow] : null;
+    this.intRow = sixteen ? new int[info.samplesPerRow] : null;
+    this.intLine = sixteen ? new ImageLineInt(info, intRow) : null;
     png.setCompLevel(LEVEL);
     png.setFilterType(FilterType.FILTER_ADAPTIVE_FAST);
     if (metadata != null) {
@@ -79,19 +92,16 @@ final class PngStripWriter implements StripSink {
     try {
       int samples = info.samplesPerRow;
       if (sixteen) {
-        short[] row = new short[samples];
-        int[] line = new int[samples];
         ShortPointer p = new ShortPointer(rgb.data());
         for (int y = 0; y < rgb.rows(); y++) {
-          p.position((long) y * samples).get(row);
-          for (int i = 0; i < samples; i++) line[i] = row[i] & 0xffff;
-          png.writeRow(new ImageLineInt(info, line));
+          p.position((long) y * samples).get(shortRow);
+          for (int i = 0; i < samples; i++) intRow[i] = shortRow[i] & 0xffff;
+          png.writeRow(intLine);
         }
       } else {
         for (int y = 0; y < rgb.rows(); y++) {
-          byte[] row = new byte[samples];
-          rgb.ptr(y).get(row);
-          png.writeRow(new ImageLineByte(info, row));
+          rgb.ptr(y).get(byteRow);
+          png.writeRow(byteLine);
         }
       }
     } catch (PngjException e) {

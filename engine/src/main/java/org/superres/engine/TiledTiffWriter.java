@@ -70,6 +70,9 @@ final class TiledTiffWriter implements StripSink {
   private final List<Level> levels = new ArrayList<>();
   private final Deflater deflater = new Deflater(6);
   private long position = HEADER;
+  private byte[] raw;
+  private byte[] zipped;
+  private short[] shorts;
   private long bytesWritten;
 
   /**
@@ -277,11 +280,11 @@ final class TiledTiffWriter implements StripSink {
             Mat src = new Mat(pending, new Rect(x0, 0, tw, pendingRows));
             Mat dst = new Mat(t, new Rect(0, 0, tw, pendingRows))) {
           src.copyTo(dst);
-          byte[] data = compression == Compression.JPEG ? jpeg(t) : deflate(t);
+          ByteBuffer data = compression == Compression.JPEG ? ByteBuffer.wrap(jpeg(t)) : deflate(t);
           int i = tileRow * across + tx;
           offsets[i] = position;
-          counts[i] = data.length;
-          append(ByteBuffer.wrap(data));
+          counts[i] = data.remaining();
+          append(data);
         }
       }
       if (index + 1 < levels.size()) {
@@ -315,24 +318,28 @@ final class TiledTiffWriter implements StripSink {
     return b;
   }
 
-  /** Horizontal differencing (TIFF predictor 2), then zlib, as libtiff's Adobe Deflate. */
-  private byte[] deflate(Mat t) {
+  /**
+   * Horizontal differencing (TIFF predictor 2), then zlib, as libtiff's Adobe Deflate. The tile
+   * buffers are reused: a new pair per tile would grow the heap with the image.
+   */
+  private ByteBuffer deflate(Mat t) {
     int rowSamples = tile * channels;
-    byte[] raw;
+    int samples = tile * rowSamples;
+    if (raw == null) {
+      raw = new byte[samples * (sixteen ? 2 : 1)];
+      zipped = new byte[raw.length + raw.length / 100 + 1024];
+      shorts = sixteen ? new short[samples] : null;
+    }
     if (sixteen) {
-      short[] s = new short[tile * rowSamples];
-      new ShortPointer(t.data()).get(s);
+      new ShortPointer(t.data()).get(shorts);
       for (int y = 0; y < tile; y++) {
         int row = y * rowSamples;
         for (int i = row + rowSamples - 1; i >= row + channels; i--) {
-          s[i] -= s[i - channels];
+          shorts[i] -= shorts[i - channels];
         }
       }
-      ByteBuffer b = ByteBuffer.allocate(s.length * 2).order(order);
-      b.asShortBuffer().put(s);
-      raw = b.array();
+      ByteBuffer.wrap(raw).order(order).asShortBuffer().put(shorts);
     } else {
-      raw = new byte[tile * rowSamples];
       t.data().get(raw);
       for (int y = 0; y < tile; y++) {
         int row = y * rowSamples;
@@ -344,13 +351,12 @@ final class TiledTiffWriter implements StripSink {
     deflater.reset();
     deflater.setInput(raw);
     deflater.finish();
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(raw.length / 2 + 64);
-    byte[] buf = new byte[64 * 1024];
+    int n = 0;
     while (!deflater.finished()) {
-      int n = deflater.deflate(buf);
-      out.write(buf, 0, n);
+      if (n == zipped.length) zipped = java.util.Arrays.copyOf(zipped, zipped.length * 2);
+      n += deflater.deflate(zipped, n, zipped.length - n);
     }
-    return out.toByteArray();
+    return ByteBuffer.wrap(zipped, 0, n);
   }
 
   private void append(ByteBuffer b) throws IOException {
