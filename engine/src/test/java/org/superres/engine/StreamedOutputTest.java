@@ -15,9 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
-import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.MatVector;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -240,6 +238,42 @@ class StreamedOutputTest {
     }
   }
 
+  @Test
+  void reportCropsOfAStreamedImageMatchThoseMadeFromTheWholeImage() throws Exception {
+    for (byte[] input :
+        new byte[][] {
+          Images.encode(input(Layout.BGR8), ".png"), // read row by row, crop chosen in a first pass
+          Images.encode(Images.scene(61, 53), ".jpg", opencv_imgcodecs.IMWRITE_JPEG_QUALITY, 95)
+        }) {
+      DecodedImage d = codec.decode(input);
+      Mat whole = new Enhancer(net, TILER).enhance(d.pixels).image;
+      ReportCrops crops = new ReportCrops(40, 64);
+      ReportCrops.Result today = crops.make(d.pixels, whole, 3);
+      EnhanceToFile.Outcome o =
+          new EnhanceToFile(net, TILER, LIMITS, OutputSettings.defaults(), PostProcess.NONE)
+              .run(
+                  () -> new ByteArrayInputStream(input),
+                  dir.resolve("r.png"),
+                  ImageFormat.PNG,
+                  crops);
+      ReportCrops.Result r = o.report;
+      assertNotNull(r);
+      assertEquals(today.crop.x(), r.crop.x());
+      assertEquals(today.crop.y(), r.crop.y());
+      assertTrue(Images.identical(decode(today.modelCropPng), decode(r.modelCropPng)));
+      assertTrue(Images.identical(decode(today.bicubicCropPng), decode(r.bicubicCropPng)));
+      assertEquals(today.thumbnailWidth, r.thumbnailWidth);
+      assertEquals(today.thumbnailHeight, r.thumbnailHeight);
+      double psnr = Images.psnr(decode(today.thumbnailJpeg), decode(r.thumbnailJpeg));
+      assertTrue(psnr > 30, "thumbnail reduced strip by strip: " + psnr + " dB");
+    }
+  }
+
+  private static Mat decode(byte[] b) {
+    return opencv_imgcodecs.imdecode(
+        new Mat(new org.bytedeco.javacpp.BytePointer(b)), IMREAD_UNCHANGED);
+  }
+
   private EnhanceToFile.Outcome streamed(byte[] input, Path out, ImageFormat f, PostProcess p)
       throws Exception {
     return new EnhanceToFile(net, TILER, LIMITS, OutputSettings.defaults(), p)
@@ -249,18 +283,6 @@ class StreamedOutputTest {
   static Mat read(Path p) {
     Mat m = opencv_imgcodecs.imread(p.toString(), IMREAD_UNCHANGED);
     assertFalse(m.empty(), "OpenCV cannot read " + p);
-    return m;
-  }
-
-  static Mat alpha(Mat bgra) {
-    MatVector planes = new MatVector();
-    opencv_core.split(bgra, planes);
-    return planes.get(3);
-  }
-
-  static Mat bgr(Mat bgra) {
-    Mat m = new Mat();
-    opencv_imgproc.cvtColor(bgra, m, opencv_imgproc.COLOR_BGRA2BGR);
     return m;
   }
 }
