@@ -15,7 +15,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import org.bytedeco.javacpp.ShortPointer;
 import org.bytedeco.opencv.global.opencv_core;
-import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -79,35 +78,44 @@ final class PngStripWriter implements StripSink {
     }
   }
 
+  /**
+   * Rows go to PNGJ one at a time, BGR(A) turned into RGB(A) in the row buffer: no copy of the
+   * strip is made, since a strip of a 30000-pixel-wide output is already 69 MB.
+   */
   @Override
   public void write(Mat strip) throws IOException {
-    Mat rgb = new Mat();
-    if (channels == 3) {
-      opencv_imgproc.cvtColor(strip, rgb, opencv_imgproc.COLOR_BGR2RGB);
-    } else if (channels == 4) {
-      opencv_imgproc.cvtColor(strip, rgb, opencv_imgproc.COLOR_BGRA2RGBA);
-    } else {
-      strip.copyTo(rgb);
-    }
+    int samples = info.samplesPerRow;
     try {
-      int samples = info.samplesPerRow;
       if (sixteen) {
-        ShortPointer p = new ShortPointer(rgb.data());
-        for (int y = 0; y < rgb.rows(); y++) {
-          p.position((long) y * samples).get(shortRow);
+        for (int y = 0; y < strip.rows(); y++) {
+          new ShortPointer(strip.ptr(y)).get(shortRow);
           for (int i = 0; i < samples; i++) intRow[i] = shortRow[i] & 0xffff;
+          if (channels >= 3) swapRedBlue(intRow);
           png.writeRow(intLine);
         }
       } else {
-        for (int y = 0; y < rgb.rows(); y++) {
-          rgb.ptr(y).get(byteRow);
+        for (int y = 0; y < strip.rows(); y++) {
+          strip.ptr(y).get(byteRow);
+          if (channels >= 3) {
+            for (int i = 0; i < samples; i += channels) {
+              byte b = byteRow[i];
+              byteRow[i] = byteRow[i + 2];
+              byteRow[i + 2] = b;
+            }
+          }
           png.writeRow(byteLine);
         }
       }
     } catch (PngjException e) {
       throw new IOException("PNG encoder: " + e.getMessage(), e);
-    } finally {
-      rgb.close();
+    }
+  }
+
+  private void swapRedBlue(int[] row) {
+    for (int i = 0; i < row.length; i += channels) {
+      int b = row[i];
+      row[i] = row[i + 2];
+      row[i + 2] = b;
     }
   }
 

@@ -156,8 +156,15 @@ final class TiledTiffWriter implements StripSink {
 
   @Override
   public void write(Mat strip) throws IOException {
-    try (Mat samples = tiffSamples(strip)) {
-      levels.get(0).add(samples, 0);
+    if (compression != Compression.JPEG) {
+      levels.get(0).add(strip, 0, true);
+      return;
+    }
+    Mat samples = jpegSamples(strip);
+    try {
+      levels.get(0).add(samples, 0, false);
+    } finally {
+      if (samples != strip) samples.close();
     }
   }
 
@@ -198,33 +205,24 @@ final class TiledTiffWriter implements StripSink {
   }
 
   /**
-   * TIFF's sample order (RGB, RGBA) and what the compression takes: JPEG gets 8-bit grey or BGR,
-   * which OpenCV's encoder turns into YCbCr itself.
+   * What JPEG tiles take: 8-bit grey or BGR, which OpenCV's encoder turns into YCbCr itself.
+   * Deflated tiles take the strip as it is (turned into TIFF's RGB order in the level's buffer, not
+   * copied).
    */
-  private Mat tiffSamples(Mat strip) {
+  private static Mat jpegSamples(Mat strip) {
     Mat m = strip;
-    if (compression == Compression.JPEG) {
-      if (m.depth() == CV_16U) {
-        Mat m8 = new Mat();
-        m.convertTo(m8, CV_8U, 1.0 / 257.0, 0);
-        m = m8;
-      }
-      if (m.channels() == 4) {
-        Mat bgr = new Mat();
-        opencv_imgproc.cvtColor(m, bgr, opencv_imgproc.COLOR_BGRA2BGR);
-        m = bgr;
-      }
-      return m == strip ? m.clone() : m;
+    if (m.depth() == CV_16U) {
+      Mat m8 = new Mat();
+      m.convertTo(m8, CV_8U, 1.0 / 257.0, 0);
+      m = m8;
     }
-    Mat rgb = new Mat();
-    if (m.channels() == 3) {
-      opencv_imgproc.cvtColor(m, rgb, opencv_imgproc.COLOR_BGR2RGB);
-    } else if (m.channels() == 4) {
-      opencv_imgproc.cvtColor(m, rgb, opencv_imgproc.COLOR_BGRA2RGBA);
-    } else {
-      m.copyTo(rgb);
+    if (m.channels() == 4) {
+      Mat bgr = new Mat();
+      opencv_imgproc.cvtColor(m, bgr, opencv_imgproc.COLOR_BGRA2BGR);
+      if (m != strip) m.close();
+      m = bgr;
     }
-    return rgb;
+    return m;
   }
 
   /** One resolution: collects rows up to a tile row, writes its tiles, feeds the next level. */
@@ -249,7 +247,8 @@ final class TiledTiffWriter implements StripSink {
       this.pending = new Mat();
     }
 
-    void add(Mat rows, int index) throws IOException {
+    /** bgr: rows in OpenCV's order, turned into TIFF's RGB(A) once in the buffer. */
+    void add(Mat rows, int index, boolean bgr) throws IOException {
       if (pending.empty()) {
         pending.create(tile, width, rows.type());
       }
@@ -262,6 +261,11 @@ final class TiledTiffWriter implements StripSink {
         try (Mat from = rows.rowRange(r, r + n);
             Mat to = pending.rowRange(pendingRows, pendingRows + n)) {
           from.copyTo(to);
+          if (bgr && channels == 3) {
+            opencv_imgproc.cvtColor(to, to, opencv_imgproc.COLOR_BGR2RGB);
+          } else if (bgr && channels == 4) {
+            opencv_imgproc.cvtColor(to, to, opencv_imgproc.COLOR_BGRA2RGBA);
+          }
         }
         pendingRows += n;
         rowsDone += n;
@@ -297,7 +301,7 @@ final class TiledTiffWriter implements StripSink {
               Mat half = new Mat()) {
             opencv_imgproc.resize(
                 even, half, new Size(next.width, h2), 0, 0, opencv_imgproc.INTER_AREA);
-            next.add(half, index + 1);
+            next.add(half, index + 1, false);
           }
         }
       }
