@@ -1,9 +1,7 @@
 package org.superres.engine;
 
-import ar.com.hjg.pngj.IImageLine;
 import ar.com.hjg.pngj.ImageInfo;
 import ar.com.hjg.pngj.ImageLineByte;
-import ar.com.hjg.pngj.ImageLineInt;
 import ar.com.hjg.pngj.PngReader;
 import ar.com.hjg.pngj.PngReaderByte;
 import ar.com.hjg.pngj.PngjException;
@@ -129,15 +127,11 @@ final class PngRows implements RowSource {
         ShortPointer p = new ShortPointer(rows.data());
         short[] s = new short[samples];
         for (int y = 0; y < n; y++) {
-          IImageLine line = reader.readRow();
-          if (line instanceof ImageLineByte) {
-            byte[] hi = ((ImageLineByte) line).getScanlineByte();
-            byte[] lo = ((ImageLineByte) line).getScanlineByte2();
-            for (int i = 0; i < samples; i++) s[i] = (short) ((hi[i] & 0xff) << 8 | (lo[i] & 0xff));
-          } else {
-            int[] v = ((ImageLineInt) line).getScanline();
-            for (int i = 0; i < samples; i++) s[i] = (short) v[i];
-          }
+          // PngReaderByte keeps a 16-bit sample's high and low bytes in two arrays
+          ImageLineByte line = (ImageLineByte) reader.readRow();
+          byte[] hi = line.getScanlineByte();
+          byte[] lo = line.getScanlineByte2();
+          for (int i = 0; i < samples; i++) s[i] = (short) ((hi[i] & 0xff) << 8 | (lo[i] & 0xff));
           p.position((long) y * samples).put(s);
         }
       } else {
