@@ -16,10 +16,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One input to one enhanced output file, in memory independent of the image size where the formats
- * allow: PNG inputs of the usual layouts are decoded row by row (others are decoded whole, see
- * docs/gigapixel.md), the image is upscaled one row of tiles at a time ({@link StripEnhancer}), and
- * PNG, TIFF and pyramidal TIFF outputs are encoded strip by strip as they come. JPEG, WebP and BMP
- * outputs, and CLAHE (whose histograms span the image), keep the whole output in memory, up to
+ * allow: PNG and TIFF inputs of the usual layouts are decoded by rows (others are decoded whole,
+ * see docs/gigapixel.md), the image is upscaled one row of tiles at a time ({@link StripEnhancer}),
+ * and PNG, TIFF and pyramidal TIFF outputs are encoded strip by strip as they come. JPEG, WebP and
+ * BMP outputs, and CLAHE (whose histograms span the image), keep the whole output in memory, up to
  * limits.max-output-pixels-in-memory.
  */
 public final class EnhanceToFile {
@@ -153,11 +153,13 @@ public final class EnhanceToFile {
     final RowSource rows;
     final ImageMetadata metadata;
     final Mat whole;
+    final ImageFormat format;
 
-    Source(RowSource rows, ImageMetadata metadata, Mat whole) {
+    Source(RowSource rows, ImageMetadata metadata, Mat whole, ImageFormat format) {
       this.rows = rows;
       this.metadata = metadata;
       this.whole = whole;
+      this.format = format;
     }
   }
 
@@ -168,11 +170,13 @@ public final class EnhanceToFile {
     byte[] head = b.readNBytes(512);
     b.reset();
     o.inputFormat = ImageFormat.sniff(head);
-    if (o.inputFormat == ImageFormat.PNG) {
-      PngRows rows = PngRows.open(b, limits);
+    if (o.inputFormat == ImageFormat.PNG || o.inputFormat == ImageFormat.TIFF) {
+      RowSource rows = streamedRows(o.inputFormat, b, limits);
       if (rows != null) {
         o.streamedInput = true;
-        return new Source(rows, rows.metadata(), null);
+        ImageMetadata m =
+            rows instanceof PngRows ? ((PngRows) rows).metadata() : ImageMetadata.NONE;
+        return new Source(rows, m, null, o.inputFormat);
       }
       stream.reopen(input.open());
       b = new BufferedInputStream(stream, 1 << 16);
@@ -183,7 +187,16 @@ public final class EnhanceToFile {
     checkOutput(format, (long) header.width * scale, (long) header.height * scale);
     DecodedImage img = codec.decode(bytes);
     o.note = img.note;
-    return new Source(new MatRows(img.pixels), img.metadata, img.pixels);
+    return new Source(new MatRows(img.pixels), img.metadata, img.pixels, o.inputFormat);
+  }
+
+  /**
+   * PNG and TIFF inputs read a few rows at a time where their layout allows (else null: the stream
+   * is closed, and the input is decoded whole).
+   */
+  private static RowSource streamedRows(ImageFormat format, InputStream in, ImageLimits limits)
+      throws IOException {
+    return format == ImageFormat.PNG ? PngRows.open(in, limits) : TiffRows.open(in, limits);
   }
 
   /**
@@ -245,7 +258,8 @@ public final class EnhanceToFile {
       if (src.whole != null) {
         crop = report.detailCrop(src.whole, w * scale, h * scale, scale);
       } else {
-        try (PngRows again = PngRows.open(new BufferedInputStream(input.open(), 1 << 16), null)) {
+        try (RowSource again =
+            streamedRows(src.format, new BufferedInputStream(input.open(), 1 << 16), null)) {
           crop = report.detailCrop(again, scale);
         }
       }
