@@ -45,13 +45,13 @@ final class PngRows implements RowSource {
    * decoded whole instead; the stream is then closed. Corrupt headers throw EngineException; limits
    * null checks none (a second pass over an input already checked).
    */
-  static PngRows open(InputStream in, ImageLimits limits) {
+  static PngRows open(InputStream in, ImageLimits limits) throws IOException {
     PngReader r;
     try {
       r = new PngReaderByte(in);
     } catch (PngjException e) {
       close(in);
-      throw new EngineException("decode", "corrupt or truncated PNG header: " + e.getMessage(), e);
+      throw failure(e, "corrupt or truncated PNG header: ");
     }
     try {
       ImageInfo i = r.imgInfo;
@@ -73,7 +73,7 @@ final class PngRows implements RowSource {
       return new PngRows(r, m);
     } catch (PngjException e) {
       r.close();
-      throw new EngineException("decode", "corrupt or truncated PNG: " + e.getMessage(), e);
+      throw failure(e, "corrupt or truncated PNG: ");
     } catch (RuntimeException e) {
       r.close();
       throw e;
@@ -141,10 +141,7 @@ final class PngRows implements RowSource {
       }
     } catch (PngjException e) {
       rows.close();
-      if (e.getCause() instanceof IOException) {
-        throw (IOException) e.getCause(); // reading failed, not decoding
-      }
-      throw new EngineException("decode", "corrupt or truncated PNG: " + e.getMessage(), e);
+      throw failure(e, "corrupt or truncated PNG: ");
     }
     if (info.channels == 3) {
       opencv_imgproc.cvtColor(rows, rows, opencv_imgproc.COLOR_RGB2BGR);
@@ -157,6 +154,12 @@ final class PngRows implements RowSource {
   @Override
   public void close() {
     reader.close();
+  }
+
+  /** PNGJ wraps read failures too: those stay IOExceptions (kind io), the rest are decode. */
+  private static IOException failure(PngjException e, String what) {
+    if (e.getCause() instanceof IOException) return (IOException) e.getCause();
+    throw new EngineException("decode", what + e.getMessage(), e);
   }
 
   private static void close(InputStream in) {

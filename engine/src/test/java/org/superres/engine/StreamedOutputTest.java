@@ -236,6 +236,37 @@ class StreamedOutputTest {
   }
 
   @Test
+  void aTruncatedPngIsADecodeErrorAndAFailingReadAnIoError() {
+    byte[] png = Images.encode(input(Layout.BGR8), ".png");
+    byte[] half = java.util.Arrays.copyOf(png, png.length / 2);
+    EngineException e =
+        assertThrows(
+            EngineException.class,
+            () -> streamed(half, dir.resolve("t.png"), ImageFormat.PNG, PostProcess.NONE));
+    assertEquals("decode", e.kind());
+    assertTrue(e.getMessage().startsWith("corrupt or truncated PNG"), e.getMessage());
+    java.io.IOException io =
+        assertThrows(
+            java.io.IOException.class,
+            () ->
+                new EnhanceToFile(net, TILER, LIMITS, OutputSettings.defaults(), PostProcess.NONE)
+                    .run(
+                        () ->
+                            new java.io.SequenceInputStream(
+                                new ByteArrayInputStream(half),
+                                new java.io.InputStream() {
+                                  @Override
+                                  public int read() throws java.io.IOException {
+                                    throw new java.io.IOException("connection reset");
+                                  }
+                                }),
+                        dir.resolve("t.png"),
+                        ImageFormat.PNG,
+                        null));
+    assertEquals("connection reset", io.getMessage());
+  }
+
+  @Test
   void webpOutputsOverItsSideLimitAreRefused() {
     byte[] wide = Images.encode(Images.solid(5462, 2, 9, 9, 9), ".png"); // 16386 px wide at x3
     EngineException e =
