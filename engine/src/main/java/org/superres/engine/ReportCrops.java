@@ -17,11 +17,12 @@ import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Size;
 
 /**
- * What the run report shows of one enhanced image, made while input and output are still in memory:
- * a 1:1 crop of the output where the input has the most detail (highest gradient energy), the same
- * region of a bicubic upscale of the input, and a thumbnail of the whole output. Everything is
- * reduced to 8 bits and alpha is flattened onto white, so any browser shows it; crops are PNG (no
- * compression artefacts in a comparison), the thumbnail JPEG.
+ * What the run report shows of one enhanced image, made as its input rows and output strips pass
+ * through the engine ({@link Collector}), or from whole images ({@link #make}): a 1:1 crop of the
+ * output where the input has the most detail (highest gradient energy), the same region of a
+ * bicubic upscale of the input, and a thumbnail of the whole output. Everything is reduced to 8
+ * bits and alpha is flattened onto white, so any browser shows it; crops are PNG (no compression
+ * artefacts in a comparison), the thumbnail JPEG.
  */
 public final class ReportCrops {
   /**
@@ -105,25 +106,10 @@ public final class ReportCrops {
               + "x"
               + input.rows());
     }
-    Rect crop = detailCrop(input, output, scale);
-    Mat modelCrop = new Mat(output, crop).clone();
-    Mat bicubicCrop = bicubicCrop(input, crop, scale);
-
-    double f = Math.min(1.0, (double) thumbnailEdge / Math.max(output.cols(), output.rows()));
-    int tw = Math.max(1, (int) Math.round(output.cols() * f));
-    int th = Math.max(1, (int) Math.round(output.rows() * f));
-    Mat thumb = new Mat();
-    opencv_imgproc.resize(output, thumb, new Size(tw, th), 0, 0, opencv_imgproc.INTER_AREA);
-
-    return new Result(
-        encode(displayable(modelCrop), ".png", opencv_imgcodecs.IMWRITE_PNG_COMPRESSION, 3),
-        encode(displayable(bicubicCrop), ".png", opencv_imgcodecs.IMWRITE_PNG_COMPRESSION, 3),
-        encode(displayable(thumb), ".jpg", opencv_imgcodecs.IMWRITE_JPEG_QUALITY, 85),
-        crop,
-        output.cols(),
-        output.rows(),
-        tw,
-        th);
+    Collector c = collector(detailCrop(input, output, scale), input.cols(), input.rows(), scale);
+    c.input(input, 0);
+    c.output(output);
+    return c.result();
   }
 
   /**
@@ -354,29 +340,6 @@ public final class ReportCrops {
           tw,
           th);
     }
-  }
-
-  /**
-   * The crop's region of a bicubic upscale of the input, resizing only the region plus a margin.
-   */
-  private static Mat bicubicCrop(Mat input, Rect crop, int scale) {
-    int lx0 = Math.max(0, crop.x() / scale - MARGIN);
-    int ly0 = Math.max(0, crop.y() / scale - MARGIN);
-    int lx1 = Math.min(input.cols(), (crop.x() + crop.width() + scale - 1) / scale + MARGIN);
-    int ly1 = Math.min(input.rows(), (crop.y() + crop.height() + scale - 1) / scale + MARGIN);
-    Mat region = new Mat(input, new Rect(lx0, ly0, lx1 - lx0, ly1 - ly0));
-    Mat up = new Mat();
-    opencv_imgproc.resize(
-        region,
-        up,
-        new Size((lx1 - lx0) * scale, (ly1 - ly0) * scale),
-        0,
-        0,
-        opencv_imgproc.INTER_CUBIC);
-    return new Mat(
-            up,
-            new Rect(crop.x() - lx0 * scale, crop.y() - ly0 * scale, crop.width(), crop.height()))
-        .clone();
   }
 
   private static Mat grey8(Mat img) {
