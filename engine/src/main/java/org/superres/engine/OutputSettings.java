@@ -32,17 +32,10 @@ public final class OutputSettings implements Serializable {
       long maxPixelsInMemory) {
     this.jpegQuality = jpegQuality;
     this.keepMetadata = keepMetadata;
-    switch (tiffCompression.trim().toLowerCase(Locale.ROOT)) {
-      case "deflate":
-        this.tiffCompression = TiledTiffWriter.Compression.DEFLATE;
-        break;
-      case "jpeg":
-        this.tiffCompression = TiledTiffWriter.Compression.JPEG;
-        break;
-      default:
-        throw new IllegalArgumentException(
-            "unknown TIFF compression '" + tiffCompression + "': expected deflate or jpeg");
-    }
+    this.tiffCompression =
+        checkTiffCompression(tiffCompression).equals("jpeg")
+            ? TiledTiffWriter.Compression.JPEG
+            : TiledTiffWriter.Compression.DEFLATE;
     if (tiffTile != 256 && tiffTile != 512) {
       throw new IllegalArgumentException("TIFF tiles are 256 or 512 pixels, got " + tiffTile);
     }
@@ -51,6 +44,15 @@ public final class OutputSettings implements Serializable {
       throw new IllegalArgumentException("must be >= 0, got " + maxPixelsInMemory);
     }
     this.maxPixelsInMemory = maxPixelsInMemory;
+  }
+
+  /** deflate or jpeg, lower-cased; anything else is refused. */
+  public static String checkTiffCompression(String s) {
+    String c = s.trim().toLowerCase(Locale.ROOT);
+    if (!c.equals("deflate") && !c.equals("jpeg")) {
+      throw new IllegalArgumentException("expected deflate or jpeg");
+    }
+    return c;
   }
 
   /** Defaults of reference.conf (tests and tools). */

@@ -146,20 +146,17 @@ public final class JobSettings implements Serializable {
   }
 
   private static OutputSettings outputSettings(Config c, int jpegQuality, boolean keepMetadata) {
-    String compression = c.getString("output.tiff-compression");
+    String compression = parse(c, "output.tiff-compression", OutputSettings::checkTiffCompression);
     int tile = c.getInt("output.tiff-tile");
-    long inMemory = c.getLong("limits.max-output-pixels-in-memory");
-    try {
-      return new OutputSettings(jpegQuality, keepMetadata, compression, tile, inMemory);
-    } catch (IllegalArgumentException e) {
-      String key =
-          e.getMessage().contains("compression")
-              ? "output.tiff-compression = '" + compression + "'"
-              : e.getMessage().contains("tiles")
-                  ? "output.tiff-tile = " + tile
-                  : "limits.max-output-pixels-in-memory = " + inMemory;
-      throw new ConfigError("superres." + key + ": " + e.getMessage());
+    if (tile != 256 && tile != 512) {
+      throw new ConfigError("superres.output.tiff-tile = " + tile + ": TIFF tiles are 256 or 512");
     }
+    long inMemory = c.getLong("limits.max-output-pixels-in-memory");
+    if (inMemory < 0) {
+      throw new ConfigError(
+          "superres.limits.max-output-pixels-in-memory = " + inMemory + " must be >= 0 (0 = none)");
+    }
+    return new OutputSettings(jpegQuality, keepMetadata, compression, tile, inMemory);
   }
 
   private static PostProcess postProcess(Config c) {
