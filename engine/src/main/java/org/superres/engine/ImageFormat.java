@@ -9,6 +9,11 @@ public enum ImageFormat {
   JPEG("jpg"),
   WEBP("webp"),
   TIFF("tif"),
+  /**
+   * An output only: a tiled, multi-resolution TIFF for IIIF image servers (never sniffed: its
+   * container is TIFF).
+   */
+  TIFF_PYRAMID("tif"),
   BMP("bmp"),
   GIF("gif");
 
@@ -23,7 +28,17 @@ public enum ImageFormat {
     return extension;
   }
 
-  /** Output format names of the configuration: png|jpeg|webp|tiff|same (null for same). */
+  /**
+   * Whether the output is written strip by strip (memory independent of its size) rather than
+   * encoded whole by OpenCV.
+   */
+  public boolean streams() {
+    return this == PNG || this == TIFF || this == TIFF_PYRAMID;
+  }
+
+  /**
+   * Output format names of the configuration: png|jpeg|webp|tiff|tiff-pyramid|same (null for same).
+   */
   public static ImageFormat parseOutput(String s) {
     switch (s.trim().toLowerCase(Locale.ROOT)) {
       case "png":
@@ -36,11 +51,15 @@ public enum ImageFormat {
       case "tiff":
       case "tif":
         return TIFF;
+      case "tiff-pyramid":
+        return TIFF_PYRAMID;
       case "same":
         return null;
       default:
         throw new IllegalArgumentException(
-            "unknown output.format '" + s + "': expected png, jpeg, webp, tiff or same");
+            "unknown output.format '"
+                + s
+                + "': expected png, jpeg, webp, tiff, tiff-pyramid or same");
     }
   }
 

@@ -16,6 +16,7 @@ import org.superres.engine.Backend;
 import org.superres.engine.ImageFormat;
 import org.superres.engine.ImageLimits;
 import org.superres.engine.ModelKind;
+import org.superres.engine.OutputSettings;
 import org.superres.engine.PostProcess;
 import org.superres.engine.Precision;
 
@@ -46,6 +47,10 @@ public final class JobSettings implements Serializable {
   public final ImageFormat outputFormat;
 
   public final int jpegQuality;
+
+  /** How outputs are encoded (jpeg quality, metadata, TIFF tiles, the in-memory limit). */
+  public final OutputSettings output;
+
   public final OutputMode outputMode;
   public final boolean keepMetadata;
   public final String modelName;
@@ -134,6 +139,7 @@ public final class JobSettings implements Serializable {
     }
     maxStuckThreads = intIn(c, "limits.max-stuck-threads", 0, 1024);
     pipelineDepth = intIn(c, "pipeline.depth", 1, 16);
+    output = outputSettings(c, jpegQuality, keepMetadata);
     maxFailureRatio = c.getDouble("failures.max-ratio");
     if (maxFailureRatio < 0 || maxFailureRatio > 1) {
       throw new ConfigError(
@@ -166,6 +172,20 @@ public final class JobSettings implements Serializable {
     } catch (ConfigException e) {
       throw new ConfigError(e.getMessage());
     }
+  }
+
+  private static OutputSettings outputSettings(Config c, int jpegQuality, boolean keepMetadata) {
+    String compression = parse(c, "output.tiff-compression", OutputSettings::checkTiffCompression);
+    int tile = c.getInt("output.tiff-tile");
+    if (tile != 256 && tile != 512) {
+      throw new ConfigError("superres.output.tiff-tile = " + tile + ": TIFF tiles are 256 or 512");
+    }
+    long inMemory = c.getLong("limits.max-output-pixels-in-memory");
+    if (inMemory < 0) {
+      throw new ConfigError(
+          "superres.limits.max-output-pixels-in-memory = " + inMemory + " must be >= 0 (0 = none)");
+    }
+    return new OutputSettings(jpegQuality, keepMetadata, compression, tile, inMemory);
   }
 
   private static PostProcess postProcess(Config c) {

@@ -8,16 +8,11 @@ import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.io.IOUtils;
-import org.bytedeco.opencv.opencv_core.Mat;
 import org.superres.config.JobSettings;
-import org.superres.engine.DecodedImage;
 import org.superres.engine.EngineException;
-import org.superres.engine.Enhancer;
+import org.superres.engine.EnhanceToFile;
 import org.superres.engine.FailureKind;
-import org.superres.engine.ImageCodec;
 import org.superres.engine.ImageFormat;
-import org.superres.engine.ImageMetadata;
 import org.superres.engine.ModelSpec;
 import org.superres.engine.ReportCrops;
 import org.superres.engine.SuperResNet;
@@ -36,7 +31,6 @@ public final class ImagePipeline {
   private final JobSettings settings;
   private final ModelSpec model;
   private final Supplier<SuperResNet> net;
-  private final ImageCodec codec;
   private final TiledUpscaler tiler;
   private final OutputStore store;
   private final Configuration hadoop;
@@ -48,7 +42,6 @@ public final class ImagePipeline {
     this.model = model;
     this.net = net;
     this.hadoop = hadoop;
-    this.codec = new ImageCodec(settings.limits);
     this.tiler = new TiledUpscaler(settings.tile, settings.overlap);
     this.store = new OutputStore(hadoop);
     this.reportAssets = new ReportAssetWriter(settings.reportCrop, settings.reportThumbnail, store);
@@ -99,8 +92,10 @@ public final class ImagePipeline {
     private volatile boolean cancelled;
     private volatile String stage = "queued";
     private boolean finished;
-    private DecodedImage img;
-    private Mat enhanced;
+    private EnhanceToFile engine;
+    private EnhanceToFile.Opened opened;
+    private ImageFormat format;
+    private java.nio.file.Path local;
     private ReportCrops.Result crops;
 
     private Work(PlannedInput in, Origin origin) {
@@ -146,7 +141,10 @@ public final class ImagePipeline {
       return stage;
     }
 
-    /** Read and decode. */
+    /**
+     * Opens the input: reads its header, and its pixels too unless it can be read by rows while it
+     * is enhanced (PNG and TIFF of the usual layouts: see docs/gigapixel.md).
+     */
     public void decode() {
       run(
           "read",
@@ -154,79 +152,59 @@ public final class ImagePipeline {
             settings.limits.checkBytes(in.input.size);
             // The model (and OpenCV's natives) load before the clock starts: their cost is the
             // summary's, not an image's.
-            row.device = net.get().device().toString();
-            long t = System.nanoTime();
-            byte[] bytes = read(in.input);
-            row.readMs = ms(t);
-            row.inputBytes = (long) bytes.length;
-
-            stage = "decode";
-            t = System.nanoTime();
-            img = codec.decode(bytes);
-            row.decodeMs = ms(t);
-            row.inputWidth = img.width();
-            row.inputHeight = img.height();
-            row.channels = img.channels();
-            row.bitDepth = img.bitDepth();
-            row.note = img.note;
+            SuperResNet n = net.get();
+            row.device = n.device().toString();
+            engine =
+                new EnhanceToFile(n, tiler, settings.limits, settings.output, settings.postProcess);
+            format = outputFormat(in.outputUri);
+            opened = engine.open(() -> open(in.input), format);
+            EnhanceToFile.Outcome o = opened.outcome;
+            row.inputWidth = o.inputWidth;
+            row.inputHeight = o.inputHeight;
+            row.channels = o.channels;
+            row.bitDepth = o.bitDepth;
+            row.note = o.note;
           });
     }
 
-    /** The model (tiled), post-processing, and the gallery's crops while the pixels are here. */
+    /**
+     * The model (tiled, a row of tiles at a time), post-processing, the gallery's crops, and the
+     * encoding into a local file, strip by strip where the output format allows.
+     */
     public void enhance() {
       run(
           "infer",
           () -> {
-            long t = System.nanoTime();
-            TiledUpscaler.Result up = new Enhancer(net.get(), tiler).enhance(img.pixels);
-            enhanced = settings.postProcess.apply(up.image);
+            local = java.nio.file.Files.createTempFile("superres-", "." + format.extension());
+            EnhanceToFile.Opened input = opened;
+            opened = null; // run closes it
+            EnhanceToFile.Outcome o =
+                engine.run(
+                    input, local, format, in.galleryPrefix == null ? null : reportAssets.crops());
+            row.readMs = o.readMs;
+            row.decodeMs = o.decodeMs;
             row.postprocess = settings.postProcess.description();
-            row.inferMs = ms(t);
-            row.tiles = up.tiles;
-            row.outputWidth = enhanced.cols();
-            row.outputHeight = enhanced.rows();
-            crops =
-                in.galleryPrefix == null
-                    ? null
-                    : reportAssets.make(in, img.pixels, enhanced, model.scale());
-            // The input is not needed any more: free it before the largest allocation, encoding.
-            img.pixels.close();
-            if (enhanced != up.image) {
-              up.image.close();
-            }
+            row.inferMs = o.inferMs;
+            row.tiles = o.tiles;
+            row.outputWidth = o.outputWidth;
+            row.outputHeight = o.outputHeight;
+            row.encodeMs = o.encodeMs;
+            row.outputBytes = o.outputBytes;
+            crops = o.report;
           });
     }
 
-    /** Encode into a local file, then write it to the output (whole or not at all). */
+    /** Writes the encoded file to the output (whole or not at all), then the gallery's files. */
     public void write() {
       run(
-          "encode",
+          "write",
           () -> {
-            ImageFormat format = outputFormat(in.outputUri);
-            java.nio.file.Path local =
-                java.nio.file.Files.createTempFile("superres-", "." + format.extension());
-            try {
-              long t = System.nanoTime();
-              row.outputBytes =
-                  codec.encodeToFile(
-                      enhanced,
-                      format,
-                      settings.jpegQuality,
-                      settings.keepMetadata ? img.metadata : ImageMetadata.NONE,
-                      local);
-              row.encodeMs = ms(t);
-              enhanced.close();
-              enhanced = null;
-              if (cancelled) {
-                return; // timed out meanwhile: its row says so, and no output may appear
-              }
-              stage = "write";
-              t = System.nanoTime();
-              store.copy(local, in.outputUri, origin.attemptTag);
-              row.writeMs = ms(t);
-            } finally {
-              java.nio.file.Files.deleteIfExists(local);
+            if (cancelled) {
+              return; // timed out meanwhile: its row says so, and no output may appear
             }
+            long t = System.nanoTime();
+            store.copy(local, in.outputUri, origin.attemptTag);
+            row.writeMs = ms(t);
             if (crops != null) {
               reportAssets.write(in, crops, model.scale(), origin.attemptTag);
             }
@@ -236,7 +214,7 @@ public final class ImagePipeline {
 
     /** The row, once every stage ran (or the input failed in one). */
     public ManifestRow finish() {
-      releasePixels();
+      release();
       row.totalMs = ms(t0);
       row.finishedAt = Instant.now().toString();
       return row;
@@ -284,16 +262,22 @@ public final class ImagePipeline {
     private void fail(FailureKind kind, String message) {
       row.fail(kind, message);
       finished = true;
-      releasePixels();
+      release();
     }
 
-    private void releasePixels() {
-      if (img != null && !img.pixels.isNull()) {
-        img.pixels.close();
-      }
-      if (enhanced != null) {
-        enhanced.close();
-        enhanced = null;
+    /** Frees what an input holds once it is done or failed: its opened input, its local file. */
+    private void release() {
+      try {
+        if (opened != null) {
+          opened.close();
+          opened = null;
+        }
+        if (local != null) {
+          java.nio.file.Files.deleteIfExists(local);
+          local = null;
+        }
+      } catch (IOException e) {
+        // a temporary file that cannot be deleted is no reason to fail the input
       }
     }
   }
@@ -302,16 +286,11 @@ public final class ImagePipeline {
     void run() throws IOException;
   }
 
-  private byte[] read(InputFile in) throws IOException {
+  private InputStream open(InputFile in) throws IOException {
     Path p = new Path(in.uri);
     FileSystem fs = FileSystems.of(p, hadoop);
-    long len = fs.getFileStatus(p).getLen();
-    settings.limits.checkBytes(len);
-    byte[] bytes = new byte[(int) len];
-    try (InputStream s = fs.open(p)) {
-      IOUtils.readFully(s, bytes, 0, bytes.length);
-    }
-    return bytes;
+    settings.limits.checkBytes(fs.getFileStatus(p).getLen());
+    return fs.open(p);
   }
 
   /**

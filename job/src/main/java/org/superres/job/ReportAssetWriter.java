@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.superres.engine.ReportCrops;
@@ -13,9 +12,10 @@ import org.superres.output.OutputStore;
 import org.superres.plan.PlannedInput;
 
 /**
- * Executor side of the report's gallery: makes a sampled input's crops while its pixels are in
- * memory and writes them, with a small JSON sidecar, below the run's report-assets directory. The
- * report is a view of the run, so a problem here is logged and never fails the image.
+ * Executor side of the report's gallery: the engine makes a sampled input's crops as its strips
+ * pass (EnhanceToFile), and this writes them, with a small JSON sidecar, below the run's
+ * report-assets directory. The report is a view of the run, so a problem here is logged and never
+ * fails the image.
  */
 public final class ReportAssetWriter {
   private static final Logger LOG = LoggerFactory.getLogger(ReportAssetWriter.class);
@@ -29,14 +29,9 @@ public final class ReportAssetWriter {
     this.store = store;
   }
 
-  /** The crops of one sampled input, or null (logged) when they cannot be made. */
-  public ReportCrops.Result make(PlannedInput in, Mat input, Mat output, int scale) {
-    try {
-      return crops.make(input, output, scale);
-    } catch (RuntimeException e) {
-      LOG.warn("report: no gallery crops for {}: {}", in.input.uri, e.toString());
-      return null;
-    }
+  /** What makes a sampled input's crops as its strips pass through the engine. */
+  public ReportCrops crops() {
+    return crops;
   }
 
   /**

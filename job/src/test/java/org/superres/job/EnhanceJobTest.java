@@ -223,6 +223,43 @@ class EnhanceJobTest extends SparkTestBase {
     assertFalse(Files.exists(out.resolve("box 1")));
   }
 
+  @Test
+  void pyramidalTiffOutputsAndOutputsOverTheInMemoryLimit() throws Exception {
+    Path out = tmp.resolve("out-pyramid");
+    EnhanceJob.Outcome o =
+        enhance(
+            "input=[\"" + in.toUri() + "\"]",
+            "output.uri=" + out.toUri(),
+            "model.uri=" + model,
+            "output.format=tiff-pyramid",
+            "report.enabled=false");
+    assertEquals(4, o.summary.totals.inputs.ok);
+    org.bytedeco.opencv.opencv_core.MatVector pages =
+        new org.bytedeco.opencv.opencv_core.MatVector();
+    assertTrue(
+        opencv_imgcodecs.imreadmulti(
+            out.resolve("page.tif").toString(), pages, opencv_imgcodecs.IMREAD_UNCHANGED));
+    assertEquals(2, pages.size(), "270x360 then 135x180: the first level that fits a 256 tile");
+    assertEquals(270, pages.get(0).cols());
+    assertEquals(135, pages.get(1).cols());
+
+    // JPEG outputs are encoded whole: over the limit, the input fails naming the key
+    Path jpeg = tmp.resolve("out-limit");
+    EnhanceJob.Outcome j =
+        enhance(
+            "input=[\"" + in.toUri() + "\"]",
+            "output.uri=" + jpeg.toUri(),
+            "model.uri=" + model,
+            "output.format=jpeg",
+            "limits.max-output-pixels-in-memory=50000",
+            "report.enabled=false");
+    Map<String, Row> rows = byName(manifest(j));
+    assertFailed(rows.get("box 1/scene.jpg"), "limits: the output would be 300x210 = 63000");
+    String error = rows.get("box 1/scene.jpg").getAs("error");
+    assertTrue(error.contains("limits.max-output-pixels-in-memory=50000"), error);
+    assertEquals("ok", rows.get("box 1/grey.tif").getAs("status"), "192x120 is under the limit");
+  }
+
   private static void assertFailed(Row r, String errorPrefix) {
     assertEquals("failed", r.getAs("status"));
     String error = r.getAs("error");
