@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # GPU check for operators: run on a GPU node (as the user Spark's executors run as) before sizing a job.
-# Prints the device found, the backend the job would use, fp32 and fp16 throughput (input megapixels/s) of
-# the bundled model and of an EDSR-sized graph (32 blocks x 256 filters, random weights, same FLOPs as
-# the official EDSR x3), the max abs difference fp16 vs fp32 and GPU vs CPU, and GPU memory per tile size.
-# Takes under 5 minutes; on a node without a GPU it says so and measures the CPU only.
+# Prints the device found and the backend the job would use; per network (the bundled model, each --model, and an
+# EDSR-sized graph: 32 blocks x 256 filters, random weights, the official EDSR x3's FLOPs) fp32 and fp16 throughput
+# and GPU memory per tile, and PSNR of the GPU output against the CPU's; model load cost; the whole path (decode,
+# upscale, encode) per stage, the tasks per GPU to configure, and 1, 2 and 4 tasks sharing one network.
+# On a node without a GPU it says so and measures the CPU only. Nodes without Java: the bundle (submit/GPU.md).
 #
 # Usage: submit/gpu-check.sh [--jar GPU_JAR] [check options]
 #   --jar PATH   the application jar (default: job/target-gpu/superres-job-*-gpu.jar, else the CPU jar)
-#   check options (passed on): --model FILE.pb [--kind K --scale N]  --gpu INDEX  --tile N  --edsr-tile N
-#                --memory-tiles 64,128,256,512  --seconds S  --work DIR  --skip-edsr   (--help lists them)
-# Environment: JAVA_HOME (else java on PATH); GPU_CHECK_TIMEOUT seconds (default 290).
-# Exit codes: 0 measured on a GPU; 3 no usable GPU (CPU figures only); 1 the natives did not load (the
-#   GPU jar without CUDA 13/cuDNN 9: the error names the missing library); 2 bad usage; 124 timed out.
+#   check options (passed on): --model FILE.pb [--kind K --scale N]  --gpu INDEX  --tiles 128,256,512  --tile N
+#                --edsr-tile N  --seconds S  --images DIR  --work DIR  --skip-edsr  --json FILE  (--help lists them)
+# Environment: JAVA_HOME (else java on PATH); GPU_CHECK_TIMEOUT seconds (default 600).
+# Exit codes: 0 measured on a GPU, every check passed; 3 no usable GPU (CPU figures only); 1 the natives did not
+#   load (the GPU jar without CUDA 13/cuDNN 9: the error names the missing library); 2 bad usage; 4 measured on a
+#   GPU but a check FAILED (the FAIL lines say which); 124 timed out.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
@@ -40,9 +42,11 @@ if [[ -z $jar ]]; then
   fi
 fi
 [[ -f $jar ]] || sr_usage_error "jar $jar not found"
-# The check's own classes sit beside the job jar (which carries the engine and the natives).
+# The check's own classes and its few libraries beside the job jar (which carries the engine and the natives).
 check_jar=$(ls "$SUPERRES_ROOT"/gpu-check/target*/superres-gpu-check-*.jar 2>/dev/null | head -1 || true)
 [[ -n $check_jar ]] || sr_usage_error "no gpu-check jar: build it (mvn -pl job,gpu-check -am package -DskipTests -Pgpu)"
+check_cp=$(dirname "$check_jar")/check-classpath.txt
+[[ -f $check_cp ]] || sr_usage_error "no $check_cp: build gpu-check again (mvn -pl job,gpu-check -am package -DskipTests)"
 
 java_bin=java
 [[ -n ${JAVA_HOME:-} ]] && java_bin=$JAVA_HOME/bin/java
@@ -58,8 +62,9 @@ fi
 echo "CUDA_VISIBLE_DEVICES: ${CUDA_VISIBLE_DEVICES:-<unset>}"
 
 status=0
-timeout "${GPU_CHECK_TIMEOUT:-290}" "$java_bin" -Xmx4g -cp "$check_jar:$jar" org.superres.gpucheck.GpuCheck "${args[@]+"${args[@]}"}" || status=$?
+timeout "${GPU_CHECK_TIMEOUT:-600}" "$java_bin" -Xmx4g -cp "$check_jar:$(cat "$check_cp"):$jar" \
+  org.superres.gpucheck.GpuCheck "${args[@]+"${args[@]}"}" || status=$?
 if [[ $status == 124 ]]; then
-  echo "gpu-check: timed out after ${GPU_CHECK_TIMEOUT:-290} s (try --seconds 1 or --skip-edsr)" >&2
+  echo "gpu-check: timed out after ${GPU_CHECK_TIMEOUT:-600} s (try --seconds 1 or --skip-edsr)" >&2
 fi
 exit "$status"

@@ -1,14 +1,13 @@
 #!/usr/bin/env bash
-# Copies a run's best exported model to models/superres-edsr-x3.pb and scores it on Set5 and Set14
-# (JSON next to it in the run dir):   models/train/publish.sh [RUN_NAME]   (default b8f32-x3)
+# Publishes a finished training run (weights.safetensors, config.json, eval.tsv from edsr_train.py):
+#   models/train/publish.sh RUN_DIR [NAME]            (NAME defaults to superres-edsr-x3-hq)
+# freezes the weights into models/NAME.pb (Java exporter), scores it on Set5 and Set14 with the MATLAB-protocol
+# evaluation through OpenCV (RUN_DIR/eval-Set5.json, eval-Set14.json), and writes NAME's catalog entry (sha256,
+# bytes) in models/catalog.conf and its section in models/MODEL_CARD.md, replacing an earlier publish's.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 shared="${SUPERRES_SHARED:-$root/../shared}"
-run="$here/runs/${1:-b8f32-x3}"
-cp "$run/best.pb" "$root/models/superres-edsr-x3.pb"
-cat "$run/best.txt"
-sha256sum "$root/models/superres-edsr-x3.pb"
-for set in Set5 Set14; do
-  "$here/eval.sh" "$root/models/superres-edsr-x3.pb" "$shared/datasets/eval/$set" "$run/eval-$set.json"
-done
+run="$(cd "${1:?usage: publish.sh RUN_DIR [NAME]}" && pwd)"
+exec "$here/java.sh" Publisher --run "$run" --name "${2:-superres-edsr-x3-hq}" --models-dir "$root/models" \
+  --set5 "$shared/datasets/eval/Set5" --set14 "$shared/datasets/eval/Set14"

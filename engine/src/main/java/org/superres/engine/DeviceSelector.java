@@ -96,7 +96,7 @@ public final class DeviceSelector {
                   : "this is the CPU build of OpenCV (no CUDA)";
       if (requested == Backend.CUDA) {
         throw new EngineException(
-            "device",
+            FailureKind.DEVICE,
             "device.backend=cuda but no usable CUDA device on this executor ("
                 + assigned
                 + "): "
@@ -110,7 +110,7 @@ public final class DeviceSelector {
     int index = gpuAddress == null ? 0 : parseAddress(gpuAddress);
     if (index >= visibleCudaDevices) {
       throw new EngineException(
-          "device",
+          FailureKind.DEVICE,
           "Spark assigned GPU address "
               + gpuAddress
               + " but only "
@@ -139,7 +139,7 @@ public final class DeviceSelector {
   public static void checkBuildSupports(Backend requested) {
     if (requested == Backend.CUDA && !isGpuBuild()) {
       throw new EngineException(
-          "device",
+          FailureKind.DEVICE,
           "device.backend=cuda but this is the CPU jar (OpenCV without CUDA):"
               + " submit the GPU jar (mvn -pl job package -Pgpu) or set device.backend=auto or cpu");
     }
@@ -155,7 +155,7 @@ public final class DeviceSelector {
       // reported below
     }
     throw new EngineException(
-        "device",
+        FailureKind.DEVICE,
         "GPU address '"
             + gpuAddress
             + "' from Spark's resources is not a CUDA device index"
@@ -191,7 +191,7 @@ public final class DeviceSelector {
     }
     EngineException failed = nativesFailure;
     if (failed != null) {
-      throw new EngineException("natives", failed.getMessage());
+      throw new EngineException(FailureKind.NATIVES, failed.getMessage());
     }
     synchronized (DeviceSelector.class) {
       if (nativesLoaded || nativesFailure != null) {
@@ -202,7 +202,7 @@ public final class DeviceSelector {
         Loader.load(opencv_dnn_superres.class);
         nativesLoaded = true;
       } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
-        nativesFailure = new EngineException("natives", nativesHint(e, isGpuBuild()), e);
+        nativesFailure = new EngineException(FailureKind.NATIVES, nativesHint(e, isGpuBuild()), e);
         throw nativesFailure;
       }
     }

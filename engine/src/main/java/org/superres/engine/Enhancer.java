@@ -7,12 +7,12 @@ import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.MatVector;
-import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * Applies a network to any supported pixel layout: the colour goes through the model (grey as BGR,
- * then back to grey), alpha is upscaled bicubically on its own and merged back, and 16-bit images
- * run the graph in float so that the output keeps 16 bits.
+ * then back to grey), alpha is upscaled bicubically on its own (a row of tiles at a time, as the
+ * streamed path does) and merged back, and 16-bit images run the graph in float so that the output
+ * keeps 16 bits. The whole image in memory: {@link EnhanceToFile} streams it instead.
  */
 public final class Enhancer {
   private final SuperResNet net;
@@ -37,7 +37,8 @@ public final class Enhancer {
       colour = new Mat();
       opencv_core.merge(new MatVector(planes.get(0), planes.get(1), planes.get(2)), colour);
     } else if (channels != 3) {
-      throw new EngineException("unsupported", channels + "-channel images are not supported");
+      throw new EngineException(
+          FailureKind.UNSUPPORTED, channels + "-channel images are not supported");
     }
 
     TiledUpscaler.Result up =
@@ -48,14 +49,7 @@ public final class Enhancer {
     if (channels == 1) {
       result = convert(result, opencv_imgproc.COLOR_BGR2GRAY);
     } else if (alpha != null) {
-      Mat bigAlpha = new Mat();
-      opencv_imgproc.resize(
-          alpha,
-          bigAlpha,
-          new Size(result.cols(), result.rows()),
-          0,
-          0,
-          opencv_imgproc.INTER_CUBIC);
+      Mat bigAlpha = StripEnhancer.upscaleAlpha(alpha, tiler, scale);
       MatVector planes = new MatVector();
       opencv_core.split(result, planes);
       planes.push_back(bigAlpha);

@@ -27,7 +27,7 @@ public final class ImageCodec {
   /** Format and size from the first bytes and the header; refuses what exceeds the limits. */
   public ImageHeader probe(byte[] bytes, ImageFormat format) {
     ImageHeader header = ImageHeader.read(bytes, format);
-    limits.checkPixels(header.width, header.height);
+    limits.check(header);
     return header;
   }
 
@@ -43,11 +43,11 @@ public final class ImageCodec {
       pixels = opencv_imgcodecs.imdecodeWithMetadata(buf, types, blocks, IMREAD_UNCHANGED);
     } catch (RuntimeException e) {
       throw new EngineException(
-          "decode", "corrupt " + format + ": " + firstLine(e.getMessage()), e);
+          FailureKind.DECODE, "corrupt " + format + ": " + firstLine(e.getMessage()), e);
     }
     if (pixels == null || pixels.empty()) {
       throw new EngineException(
-          "decode", "corrupt or truncated " + format + ": OpenCV could not decode it");
+          FailureKind.DECODE, "corrupt or truncated " + format + ": OpenCV could not decode it");
     }
     ImageMetadata metadata = ImageMetadata.from(types, blocks);
     if (format == ImageFormat.PNG) {
@@ -56,7 +56,7 @@ public final class ImageCodec {
     int depth = pixels.depth();
     if (depth != opencv_core.CV_8U && depth != opencv_core.CV_16U) {
       throw new EngineException(
-          "unsupported",
+          FailureKind.UNSUPPORTED,
           format
               + " with "
               + depthName(depth)
@@ -65,7 +65,7 @@ public final class ImageCodec {
     int c = pixels.channels();
     if (c != 1 && c != 3 && c != 4) {
       throw new EngineException(
-          "unsupported", format + " with " + c + " channels is not supported");
+          FailureKind.UNSUPPORTED, format + " with " + c + " channels is not supported");
     }
     int orientation =
         metadata.exif == null ? ExifOrientation.NORMAL : ExifOrientation.read(metadata.exif);
@@ -103,10 +103,10 @@ public final class ImageCodec {
       }
     } catch (RuntimeException e) {
       throw new EngineException(
-          "encode", "cannot encode " + format + ": " + firstLine(e.getMessage()), e);
+          FailureKind.ENCODE, "cannot encode " + format + ": " + firstLine(e.getMessage()), e);
     }
     if (!ok) {
-      throw new EngineException("encode", "OpenCV refused to encode " + format);
+      throw new EngineException(FailureKind.ENCODE, "OpenCV refused to encode " + format);
     }
     byte[] bytes = new byte[(int) out.limit()];
     out.get(bytes);
@@ -152,10 +152,11 @@ public final class ImageCodec {
       }
     } catch (RuntimeException e) {
       throw new EngineException(
-          "encode", "cannot encode " + format + ": " + firstLine(e.getMessage()), e);
+          FailureKind.ENCODE, "cannot encode " + format + ": " + firstLine(e.getMessage()), e);
     }
     if (!ok) {
-      throw new EngineException("encode", "OpenCV refused to encode " + format + " into " + file);
+      throw new EngineException(
+          FailureKind.ENCODE, "OpenCV refused to encode " + format + " into " + file);
     }
     return java.nio.file.Files.size(file);
   }

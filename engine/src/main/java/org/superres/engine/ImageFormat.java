@@ -9,6 +9,11 @@ public enum ImageFormat {
   JPEG("jpg"),
   WEBP("webp"),
   TIFF("tif"),
+  /**
+   * An output only: a tiled, multi-resolution TIFF for IIIF image servers (never sniffed: its
+   * container is TIFF).
+   */
+  TIFF_PYRAMID("tif"),
   BMP("bmp"),
   GIF("gif");
 
@@ -23,12 +28,17 @@ public enum ImageFormat {
     return extension;
   }
 
-  /** Whether OpenCV can encode this format; GIF and BMP outputs are written as PNG by "same". */
-  public boolean writable() {
-    return this != GIF;
+  /**
+   * Whether the output is written strip by strip (memory independent of its size) rather than
+   * encoded whole by OpenCV.
+   */
+  public boolean streams() {
+    return this == PNG || this == TIFF || this == TIFF_PYRAMID;
   }
 
-  /** Output format names of the configuration: png|jpeg|webp|tiff|same (null for same). */
+  /**
+   * Output format names of the configuration: png|jpeg|webp|tiff|tiff-pyramid|same (null for same).
+   */
   public static ImageFormat parseOutput(String s) {
     switch (s.trim().toLowerCase(Locale.ROOT)) {
       case "png":
@@ -41,11 +51,15 @@ public enum ImageFormat {
       case "tiff":
       case "tif":
         return TIFF;
+      case "tiff-pyramid":
+        return TIFF_PYRAMID;
       case "same":
         return null;
       default:
         throw new IllegalArgumentException(
-            "unknown output.format '" + s + "': expected png, jpeg, webp, tiff or same");
+            "unknown output.format '"
+                + s
+                + "': expected png, jpeg, webp, tiff, tiff-pyramid or same");
     }
   }
 
@@ -67,7 +81,7 @@ public enum ImageFormat {
    */
   public static ImageFormat sniff(byte[] b) {
     if (b.length == 0) {
-      throw new EngineException("empty", "empty file (0 bytes)");
+      throw new EngineException(FailureKind.EMPTY, "empty file (0 bytes)");
     }
     if (startsWith(b, 0, 0x89, 'P', 'N', 'G')) return PNG;
     if (startsWith(b, 0, 0xFF, 0xD8, 0xFF)) return JPEG;
@@ -75,7 +89,7 @@ public enum ImageFormat {
     if (startsWith(b, 0, 'I', 'I', 42, 0) || startsWith(b, 0, 'M', 'M', 0, 42)) return TIFF;
     if (startsWith(b, 0, 'B', 'M')) return BMP;
     if (startsWith(b, 0, 'G', 'I', 'F', '8')) return GIF;
-    throw new EngineException("not-an-image", "not an image: content is " + describe(b));
+    throw new EngineException(FailureKind.NOT_AN_IMAGE, "not an image: content is " + describe(b));
   }
 
   private static String describe(byte[] b) {

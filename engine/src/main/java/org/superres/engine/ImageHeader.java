@@ -2,7 +2,9 @@ package org.superres.engine;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -22,18 +24,34 @@ public final class ImageHeader {
    */
   public final int frames;
 
-  private ImageHeader(int width, int height) {
-    this(width, height, 1);
+  /**
+   * Every size the file declares beyond the first image's, each with what declares it (a GIF's
+   * logical screen, which decoders allocate whole; later frames or pages): limits apply to all.
+   */
+  public final List<DeclaredSize> declared;
+
+  /** A width and height some part of a file's header declares. */
+  public static final class DeclaredSize {
+    public final String what;
+    public final int width;
+    public final int height;
+
+    DeclaredSize(String what, int width, int height) {
+      this.what = what;
+      this.width = width;
+      this.height = height;
+    }
   }
 
-  private ImageHeader(int width, int height, int frames) {
+  private ImageHeader(int width, int height) {
+    this(width, height, 1, List.of());
+  }
+
+  private ImageHeader(int width, int height, int frames, List<DeclaredSize> declared) {
     this.width = width;
     this.height = height;
     this.frames = frames;
-  }
-
-  public long pixels() {
-    return (long) width * height;
+    this.declared = declared;
   }
 
   public static ImageHeader read(byte[] bytes, ImageFormat format) {
@@ -43,7 +61,7 @@ public final class ImageHeader {
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
-        throw new EngineException("decode", "no reader for this " + format + " header");
+        throw new EngineException(FailureKind.DECODE, "no reader for this " + format + " header");
       }
       ImageReader reader = readers.next();
       try {
@@ -51,14 +69,28 @@ public final class ImageHeader {
         reader.setInput(in, !multi, true);
         int w = reader.getWidth(0);
         int h = reader.getHeight(0);
-        return new ImageHeader(w, h, multi ? frameCount(reader) : 1);
+        int frames = multi ? frameCount(reader) : 1;
+        List<DeclaredSize> declared = new ArrayList<>();
+        if (format == ImageFormat.GIF && bytes.length >= 10) {
+          declared.add(new DeclaredSize("GIF logical screen", u16(bytes, 6), u16(bytes, 8)));
+        }
+        String unit = format == ImageFormat.TIFF ? "page" : "frame";
+        for (int i = 1; i < frames; i++) {
+          try {
+            declared.add(
+                new DeclaredSize(unit + " " + (i + 1), reader.getWidth(i), reader.getHeight(i)));
+          } catch (IOException | RuntimeException e) {
+            break; // a damaged later frame: only the first one is used
+          }
+        }
+        return new ImageHeader(w, h, frames, declared);
       } finally {
         reader.dispose();
       }
     } catch (IOException | RuntimeException e) {
       if (e instanceof EngineException) throw (EngineException) e;
       throw new EngineException(
-          "decode", "corrupt or truncated " + format + " header: " + e.getMessage(), e);
+          FailureKind.DECODE, "corrupt or truncated " + format + " header: " + e.getMessage(), e);
     }
   }
 
@@ -77,11 +109,11 @@ public final class ImageHeader {
 
   private static ImageHeader webp(byte[] b) {
     if (b.length < 30) {
-      throw new EngineException("decode", "truncated WebP header");
+      throw new EngineException(FailureKind.DECODE, "truncated WebP header");
     }
     String chunk = new String(b, 12, 4, java.nio.charset.StandardCharsets.US_ASCII);
     switch (chunk) {
-      case "VP8X":
+      case "VP8X": // the canvas, which an animation's frames are drawn on
         return new ImageHeader(1 + u24(b, 24), 1 + u24(b, 27));
       case "VP8L":
         {
@@ -92,7 +124,7 @@ public final class ImageHeader {
       case "VP8 ":
         return new ImageHeader(u16(b, 26) & 0x3fff, u16(b, 28) & 0x3fff);
       default:
-        throw new EngineException("decode", "unknown WebP chunk '" + chunk + "'");
+        throw new EngineException(FailureKind.DECODE, "unknown WebP chunk '" + chunk + "'");
     }
   }
 

@@ -87,7 +87,7 @@ public final class ImageMetadata {
     return out;
   }
 
-  private static byte[] withoutExifPrefix(byte[] e) {
+  static byte[] withoutExifPrefix(byte[] e) {
     return JpegSegments.startsWith(e, 0, EXIF_PREFIX)
         ? java.util.Arrays.copyOfRange(e, 6, e.length)
         : e;

@@ -64,6 +64,14 @@ public final class PostProcess implements Serializable {
     return !clahe && contrast == 1.0 && brightness == 0.0;
   }
 
+  /**
+   * Whether apply() gives the same pixels on any horizontal strip of an image as on the whole:
+   * contrast and brightness do; CLAHE's histograms span the whole image, so it needs all of it.
+   */
+  public boolean perStrip() {
+    return !clahe;
+  }
+
   /** What apply() does, in order, for the manifest's postprocess column; null when off. */
   public String description() {
     if (isOff()) {

@@ -17,11 +17,12 @@ import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Size;
 
 /**
- * What the run report shows of one enhanced image, made while input and output are still in memory:
- * a 1:1 crop of the output where the input has the most detail (highest gradient energy), the same
- * region of a bicubic upscale of the input, and a thumbnail of the whole output. Everything is
- * reduced to 8 bits and alpha is flattened onto white, so any browser shows it; crops are PNG (no
- * compression artefacts in a comparison), the thumbnail JPEG.
+ * What the run report shows of one enhanced image, made as its input rows and output strips pass
+ * through the engine ({@link Collector}), or from whole images ({@link #make}): a 1:1 crop of the
+ * output where the input has the most detail (highest gradient energy), the same region of a
+ * bicubic upscale of the input, and a thumbnail of the whole output. Everything is reduced to 8
+ * bits and alpha is flattened onto white, so any browser shows it; crops are PNG (no compression
+ * artefacts in a comparison), the thumbnail JPEG.
  */
 public final class ReportCrops {
   /**
@@ -105,25 +106,10 @@ public final class ReportCrops {
               + "x"
               + input.rows());
     }
-    Rect crop = detailCrop(input, output, scale);
-    Mat modelCrop = new Mat(output, crop).clone();
-    Mat bicubicCrop = bicubicCrop(input, crop, scale);
-
-    double f = Math.min(1.0, (double) thumbnailEdge / Math.max(output.cols(), output.rows()));
-    int tw = Math.max(1, (int) Math.round(output.cols() * f));
-    int th = Math.max(1, (int) Math.round(output.rows() * f));
-    Mat thumb = new Mat();
-    opencv_imgproc.resize(output, thumb, new Size(tw, th), 0, 0, opencv_imgproc.INTER_AREA);
-
-    return new Result(
-        encode(displayable(modelCrop), ".png", opencv_imgcodecs.IMWRITE_PNG_COMPRESSION, 3),
-        encode(displayable(bicubicCrop), ".png", opencv_imgcodecs.IMWRITE_PNG_COMPRESSION, 3),
-        encode(displayable(thumb), ".jpg", opencv_imgcodecs.IMWRITE_JPEG_QUALITY, 85),
-        crop,
-        output.cols(),
-        output.rows(),
-        tw,
-        th);
+    Collector c = collector(detailCrop(input, output, scale), input.cols(), input.rows(), scale);
+    c.input(input, 0);
+    c.output(output);
+    return c.result();
   }
 
   /**
@@ -131,28 +117,71 @@ public final class ReportCrops {
    * energy.
    */
   Rect detailCrop(Mat input, Mat output, int scale) {
-    int cw = Math.min(cropEdge, output.cols());
-    int ch = Math.min(cropEdge, output.rows());
-    int ww = Math.max(1, Math.min(input.cols(), (cw + scale - 1) / scale));
-    int wh = Math.max(1, Math.min(input.rows(), (ch + scale - 1) / scale));
+    return detailCrop(input, output.cols(), output.rows(), scale);
+  }
 
+  Rect detailCrop(Mat input, int outW, int outH, int scale) {
     Mat grey = grey8(input);
-    double f = 1.0;
-    long pixels = (long) input.cols() * input.rows();
-    if (pixels > detailSearchPixels) {
-      f = Math.sqrt((double) detailSearchPixels / pixels);
+    double f = searchFactor(input.cols(), input.rows());
+    if (f < 1.0) {
       Mat small = new Mat();
       opencv_imgproc.resize(
-          grey,
-          small,
-          new Size(
-              Math.max(1, (int) Math.round(input.cols() * f)),
-              Math.max(1, (int) Math.round(input.rows() * f))),
-          0,
-          0,
-          opencv_imgproc.INTER_AREA);
+          grey, small, searchSize(input.cols(), input.rows(), f), 0, 0, opencv_imgproc.INTER_AREA);
       grey = small;
     }
+    return search(grey, f, input.cols(), input.rows(), outW, outH, scale);
+  }
+
+  /**
+   * The same choice for an input read as rows (a first pass over a streamed input): the reduced
+   * grey copy is assembled strip by strip, so it may differ from a whole-image reduction by a
+   * rounding at strip edges, not in which region has the detail.
+   */
+  Rect detailCrop(RowSource src, int scale) throws java.io.IOException {
+    int w = src.width();
+    int h = src.height();
+    double f = searchFactor(w, h);
+    Size size = searchSize(w, h, f);
+    Mat grey = new Mat(size.height(), size.width(), CV_8U);
+    int step = 256;
+    for (int y = 0; y < h; y += step) {
+      int n = Math.min(step, h - y);
+      int g0 = (int) ((long) y * size.height() / h);
+      int g1 = (int) ((long) (y + n) * size.height() / h);
+      try (Mat rows = src.next(n)) {
+        Mat g = grey8(rows);
+        if (g1 > g0) {
+          try (Mat to = grey.rowRange(g0, g1)) {
+            if (f < 1.0) {
+              opencv_imgproc.resize(
+                  g, to, new Size(size.width(), g1 - g0), 0, 0, opencv_imgproc.INTER_AREA);
+            } else {
+              g.copyTo(to);
+            }
+          }
+        }
+        if (g != rows) g.close();
+      }
+    }
+    return search(grey, f, w, h, w * scale, h * scale, scale);
+  }
+
+  private double searchFactor(int w, int h) {
+    long pixels = (long) w * h;
+    return pixels > detailSearchPixels ? Math.sqrt((double) detailSearchPixels / pixels) : 1.0;
+  }
+
+  private static Size searchSize(int w, int h, double f) {
+    return f >= 1.0
+        ? new Size(w, h)
+        : new Size(Math.max(1, (int) Math.round(w * f)), Math.max(1, (int) Math.round(h * f)));
+  }
+
+  private Rect search(Mat grey, double f, int inW, int inH, int outW, int outH, int scale) {
+    int cw = Math.min(cropEdge, outW);
+    int ch = Math.min(cropEdge, outH);
+    int ww = Math.max(1, Math.min(inW, (cw + scale - 1) / scale));
+    int wh = Math.max(1, Math.min(inH, (ch + scale - 1) / scale));
     int sw = Math.max(1, Math.min(grey.cols(), (int) Math.round(ww * f)));
     int sh = Math.max(1, Math.min(grey.rows(), (int) Math.round(wh * f)));
     Mat dx = new Mat();
@@ -181,32 +210,136 @@ public final class ReportCrops {
         }
       }
     }
-    int x0 = Math.min((int) Math.round(bestX / f) * scale, output.cols() - cw);
-    int y0 = Math.min((int) Math.round(bestY / f) * scale, output.rows() - ch);
+    int x0 = Math.min((int) Math.round(bestX / f) * scale, outW - cw);
+    int y0 = Math.min((int) Math.round(bestY / f) * scale, outH - ch);
     return new Rect(x0, y0, cw, ch);
   }
 
   /**
-   * The crop's region of a bicubic upscale of the input, resizing only the region plus a margin.
+   * The report's images made from an output that passes strip by strip: the crop and the input rows
+   * it needs are copied as they pass, and the thumbnail is reduced strip by strip.
    */
-  private static Mat bicubicCrop(Mat input, Rect crop, int scale) {
-    int lx0 = Math.max(0, crop.x() / scale - MARGIN);
-    int ly0 = Math.max(0, crop.y() / scale - MARGIN);
-    int lx1 = Math.min(input.cols(), (crop.x() + crop.width() + scale - 1) / scale + MARGIN);
-    int ly1 = Math.min(input.rows(), (crop.y() + crop.height() + scale - 1) / scale + MARGIN);
-    Mat region = new Mat(input, new Rect(lx0, ly0, lx1 - lx0, ly1 - ly0));
-    Mat up = new Mat();
-    opencv_imgproc.resize(
-        region,
-        up,
-        new Size((lx1 - lx0) * scale, (ly1 - ly0) * scale),
-        0,
-        0,
-        opencv_imgproc.INTER_CUBIC);
-    return new Mat(
-            up,
-            new Rect(crop.x() - lx0 * scale, crop.y() - ly0 * scale, crop.width(), crop.height()))
-        .clone();
+  Collector collector(Rect crop, int inW, int inH, int scale) {
+    return new Collector(crop, inW, inH, scale);
+  }
+
+  final class Collector {
+    private final Rect crop;
+    private final int scale;
+    private final int inW;
+    private final int inH;
+    private final int lx0;
+    private final int ly0;
+    private final int lx1;
+    private final int ly1;
+    private final int tw;
+    private final int th;
+    private Mat input;
+    private Mat model;
+    private Mat thumb;
+    private int outY;
+    private RuntimeException failure;
+
+    private Collector(Rect crop, int inW, int inH, int scale) {
+      this.crop = crop;
+      this.scale = scale;
+      this.inW = inW;
+      this.inH = inH;
+      this.lx0 = Math.max(0, crop.x() / scale - MARGIN);
+      this.ly0 = Math.max(0, crop.y() / scale - MARGIN);
+      this.lx1 = Math.min(inW, (crop.x() + crop.width() + scale - 1) / scale + MARGIN);
+      this.ly1 = Math.min(inH, (crop.y() + crop.height() + scale - 1) / scale + MARGIN);
+      int ow = inW * scale;
+      int oh = inH * scale;
+      double f = Math.min(1.0, (double) thumbnailEdge / Math.max(ow, oh));
+      this.tw = Math.max(1, (int) Math.round(ow * f));
+      this.th = Math.max(1, (int) Math.round(oh * f));
+    }
+
+    /** Input rows [y0, y0 + rows) as they are read. */
+    void input(Mat rows, int y0) {
+      if (failure != null) return;
+      try {
+        copyInput(rows, y0);
+      } catch (RuntimeException e) {
+        failure = e; // the report must never fail the image: result() says what happened
+      }
+    }
+
+    /** The next output strip (post-processed, as written). */
+    void output(Mat strip) {
+      if (failure != null) return;
+      try {
+        copyOutput(strip);
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+    }
+
+    private void copyInput(Mat rows, int y0) {
+      int a = Math.max(ly0, y0);
+      int b = Math.min(ly1, y0 + rows.rows());
+      if (a >= b) return;
+      if (input == null) input = new Mat(ly1 - ly0, lx1 - lx0, rows.type());
+      try (Mat from = new Mat(rows, new Rect(lx0, a - y0, lx1 - lx0, b - a));
+          Mat to = new Mat(input, new Rect(0, a - ly0, lx1 - lx0, b - a))) {
+        from.copyTo(to);
+      }
+    }
+
+    private void copyOutput(Mat strip) {
+      int y0 = outY;
+      int y1 = outY + strip.rows();
+      outY = y1;
+      int a = Math.max(crop.y(), y0);
+      int b = Math.min(crop.y() + crop.height(), y1);
+      if (a < b) {
+        if (model == null) model = new Mat(crop.height(), crop.width(), strip.type());
+        try (Mat from = new Mat(strip, new Rect(crop.x(), a - y0, crop.width(), b - a));
+            Mat to = new Mat(model, new Rect(0, a - crop.y(), crop.width(), b - a))) {
+          from.copyTo(to);
+        }
+      }
+      long oh = (long) inH * scale;
+      int t0 = (int) (y0 * (long) th / oh);
+      int t1 = (int) (y1 * (long) th / oh);
+      if (t1 > t0) {
+        if (thumb == null) thumb = new Mat(th, tw, strip.type());
+        try (Mat to = thumb.rowRange(t0, t1)) {
+          opencv_imgproc.resize(strip, to, new Size(tw, t1 - t0), 0, 0, opencv_imgproc.INTER_AREA);
+        }
+      }
+    }
+
+    Result result() {
+      if (failure != null) throw failure;
+      if (input == null || model == null || thumb == null) {
+        throw new IllegalStateException("the report's crop region was not seen");
+      }
+      Mat up = new Mat();
+      opencv_imgproc.resize(
+          input,
+          up,
+          new Size((lx1 - lx0) * scale, (ly1 - ly0) * scale),
+          0,
+          0,
+          opencv_imgproc.INTER_CUBIC);
+      Mat bicubic =
+          new Mat(
+                  up,
+                  new Rect(
+                      crop.x() - lx0 * scale, crop.y() - ly0 * scale, crop.width(), crop.height()))
+              .clone();
+      return new Result(
+          encode(displayable(model), ".png", opencv_imgcodecs.IMWRITE_PNG_COMPRESSION, 3),
+          encode(displayable(bicubic), ".png", opencv_imgcodecs.IMWRITE_PNG_COMPRESSION, 3),
+          encode(displayable(thumb), ".jpg", opencv_imgcodecs.IMWRITE_JPEG_QUALITY, 85),
+          crop,
+          inW * scale,
+          inH * scale,
+          tw,
+          th);
+    }
   }
 
   private static Mat grey8(Mat img) {
@@ -264,7 +397,7 @@ public final class ReportCrops {
   private static byte[] encode(Mat img, String ext, int param, int value) {
     BytePointer buf = new BytePointer();
     if (!opencv_imgcodecs.imencode(ext, img, buf, new IntPointer(param, value))) {
-      throw new EngineException("encode", "cannot encode the report's " + ext + " image");
+      throw new EngineException(FailureKind.ENCODE, "cannot encode the report's " + ext + " image");
     }
     byte[] bytes = new byte[(int) buf.limit()];
     buf.get(bytes);

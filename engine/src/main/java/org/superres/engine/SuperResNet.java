@@ -23,8 +23,7 @@ import org.bytedeco.opencv.opencv_dnn_superres.DnnSuperResImpl;
  * call into it is serialized here; callers decode, encode and write in parallel around it.
  */
 public final class SuperResNet implements AutoCloseable {
-  /** Mean BGR of DIV2K, which EDSR graphs expect subtracted (as DnnSuperResImpl does). */
-  private static final Scalar DIV2K_MEAN = new Scalar(103.1545782, 111.561547, 114.35629928, 0);
+  private static final Scalar DIV2K_MEAN = Div2kMean.bgr();
 
   private final ModelSpec spec;
   private final Path file;
@@ -55,11 +54,12 @@ public final class SuperResNet implements AutoCloseable {
       modelBytes = java.nio.file.Files.readAllBytes(file);
       impl.readModel(file.toString());
       impl.setModel(spec.kind().opencvName(), spec.scale());
-      configure(impl::setPreferableBackend, impl::setPreferableTarget);
+      DnnTarget.of(device, precision)
+          .applyTo(impl::setPreferableBackend, impl::setPreferableTarget);
     } catch (java.io.IOException | RuntimeException e) {
       impl.close();
       throw new EngineException(
-          "model",
+          FailureKind.MODEL,
           "cannot load model "
               + spec.name()
               + " from "
@@ -94,10 +94,6 @@ public final class SuperResNet implements AutoCloseable {
 
   public long loadMillis() {
     return loadMillis;
-  }
-
-  public Precision precision() {
-    return precision;
   }
 
   /**
@@ -182,23 +178,9 @@ public final class SuperResNet implements AutoCloseable {
         floatNet = opencv_dnn.readNetFromTensorflow(buffer, modelBytes.length);
       }
       modelBytes = null;
-      configure(floatNet::setPreferableBackend, floatNet::setPreferableTarget);
+      DnnTarget.of(device, precision).applyTo(floatNet);
     }
     return floatNet;
-  }
-
-  private void configure(
-      java.util.function.IntConsumer setBackend, java.util.function.IntConsumer setTarget) {
-    if (device.isCuda()) {
-      setBackend.accept(opencv_dnn.DNN_BACKEND_CUDA);
-      setTarget.accept(
-          precision == Precision.FP16
-              ? opencv_dnn.DNN_TARGET_CUDA_FP16
-              : opencv_dnn.DNN_TARGET_CUDA);
-    } else {
-      setBackend.accept(opencv_dnn.DNN_BACKEND_OPENCV);
-      setTarget.accept(opencv_dnn.DNN_TARGET_CPU);
-    }
   }
 
   /** CUDA's current device is per thread, and Spark tasks run on many threads. */

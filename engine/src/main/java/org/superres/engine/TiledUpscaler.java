@@ -34,6 +34,14 @@ public final class TiledUpscaler {
     }
   }
 
+  int tile() {
+    return tile;
+  }
+
+  int overlap() {
+    return overlap;
+  }
+
   public int tilesFor(int width, int height) {
     if (tile == 0 || (width <= tile && height <= tile)) return 1;
     return ceilDiv(width, tile) * ceilDiv(height, tile);

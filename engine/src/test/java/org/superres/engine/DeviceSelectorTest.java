@@ -74,7 +74,7 @@ class DeviceSelectorTest {
     for (String address : new String[] {"0", "1", null}) {
       EngineException e =
           assertThrows(EngineException.class, () -> DeviceSelector.select(Backend.CUDA, address));
-      assertEquals("device", e.kind());
+      assertEquals(FailureKind.DEVICE, e.kind());
       assertTrue(
           e.getMessage().startsWith("device.backend=cuda but no usable CUDA device"),
           e.getMessage());

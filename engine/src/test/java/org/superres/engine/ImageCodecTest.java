@@ -103,7 +103,7 @@ class ImageCodecTest {
   @Test
   void emptyFileIsAClearError() {
     EngineException e = assertThrows(EngineException.class, () -> codec.decode(new byte[0]));
-    assertEquals("empty", e.kind());
+    assertEquals(FailureKind.EMPTY, e.kind());
     assertTrue(e.getMessage().contains("0 bytes"));
   }
 
@@ -139,12 +139,12 @@ class ImageCodecTest {
     byte[] png = Images.encode(Images.scene(64, 48), ".png");
     EngineException p =
         assertThrows(EngineException.class, () -> codec.decode(Arrays.copyOf(png, png.length / 3)));
-    assertEquals("decode", p.kind());
+    assertEquals(FailureKind.DECODE, p.kind());
     assertTrue(p.getMessage().contains("PNG"), p.getMessage());
     byte[] jpg = Images.encode(Images.scene(64, 48), ".jpg");
     EngineException j =
         assertThrows(EngineException.class, () -> codec.decode(Arrays.copyOf(jpg, 40)));
-    assertEquals("decode", j.kind());
+    assertEquals(FailureKind.DECODE, j.kind());
   }
 
   @Test
@@ -155,7 +155,7 @@ class ImageCodecTest {
       broken[i] = (byte) (broken[i] ^ 0x5a);
     }
     EngineException e = assertThrows(EngineException.class, () -> codec.decode(broken));
-    assertEquals("decode", e.kind());
+    assertEquals(FailureKind.DECODE, e.kind());
   }
 
   @Test
@@ -172,7 +172,7 @@ class ImageCodecTest {
     bomb[22] = (byte) 0xEA;
     bomb[23] = 0x60;
     EngineException e = assertThrows(EngineException.class, () -> codec.decode(bomb));
-    assertEquals("limits", e.kind());
+    assertEquals(FailureKind.LIMITS, e.kind());
     assertTrue(e.getMessage().contains("60000x60000"), e.getMessage());
   }
 

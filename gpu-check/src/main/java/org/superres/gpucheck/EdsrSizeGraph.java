@@ -41,6 +41,14 @@ public final class EdsrSizeGraph {
     return new EdsrSizeGraph(BLOCKS, FEATS, SCALE);
   }
 
+  public int blocks() {
+    return blocks;
+  }
+
+  public int feats() {
+    return feats;
+  }
+
   /** Multiply-adds per LR input pixel (the same as the official EDSR x3 for 32 x 256). */
   public long macsPerInputPixel() {
     long up = (long) feats * scale * scale;

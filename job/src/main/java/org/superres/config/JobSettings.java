@@ -16,6 +16,7 @@ import org.superres.engine.Backend;
 import org.superres.engine.ImageFormat;
 import org.superres.engine.ImageLimits;
 import org.superres.engine.ModelKind;
+import org.superres.engine.OutputSettings;
 import org.superres.engine.PostProcess;
 import org.superres.engine.Precision;
 
@@ -32,6 +33,13 @@ public final class JobSettings implements Serializable {
   }
 
   public final List<String> inputs;
+
+  /** --input-list sources and the listing root of their inputs (null: their common directory). */
+  public final List<String> inputLists;
+
+  public final String inputRoot;
+  public final boolean followLinks;
+  public final int listingParallelThreshold;
   public final List<String> extensions;
   public final String outputUri;
 
@@ -39,6 +47,10 @@ public final class JobSettings implements Serializable {
   public final ImageFormat outputFormat;
 
   public final int jpegQuality;
+
+  /** How outputs are encoded (jpeg quality, metadata, TIFF tiles, the in-memory limit). */
+  public final OutputSettings output;
+
   public final OutputMode outputMode;
   public final boolean keepMetadata;
   public final String modelName;
@@ -54,9 +66,19 @@ public final class JobSettings implements Serializable {
   public final ImageLimits limits;
   public final long maxInputPixels;
   public final long maxInputBytes;
+
+  /** limits.input-timeout in milliseconds; 0 = no watchdog. */
+  public final long inputTimeoutMillis;
+
+  public final int maxStuckThreads;
+
+  /** Inputs a task works on at once (pipeline.depth): read, infer and write overlap. */
+  public final int pipelineDepth;
+
   public final double maxFailureRatio;
   public final long partitionTargetBytes;
   public final int partitionMaxFiles;
+  public final int partitionsPerSlot;
   public final int progressSeconds;
   public final boolean reportEnabled;
   public final int reportSamples;
@@ -75,6 +97,10 @@ public final class JobSettings implements Serializable {
   private JobSettings(Config root) {
     Config c = root.getConfig(ConfigLoader.ROOT);
     inputs = Collections.unmodifiableList(new ArrayList<>(c.getStringList("input")));
+    inputLists = Collections.unmodifiableList(new ArrayList<>(c.getStringList("input-lists")));
+    inputRoot = c.getIsNull("input-root") ? null : c.getString("input-root");
+    followLinks = c.getBoolean("listing.follow-links");
+    listingParallelThreshold = intIn(c, "listing.parallel-threshold", 1, 1 << 20);
     List<String> ext = new ArrayList<>();
     for (String e : c.getStringList("extensions")) {
       ext.add(e.toLowerCase(Locale.ROOT).replaceFirst("^\\.", ""));
@@ -106,6 +132,14 @@ public final class JobSettings implements Serializable {
     maxInputPixels = c.getLong("limits.max-input-pixels");
     maxInputBytes = c.getBytes("limits.max-input-bytes");
     limits = new ImageLimits(maxInputPixels, maxInputBytes);
+    inputTimeoutMillis =
+        c.getDuration("limits.input-timeout", java.util.concurrent.TimeUnit.MILLISECONDS);
+    if (inputTimeoutMillis < 0) {
+      throw new ConfigError("superres.limits.input-timeout must be >= 0 (0 = off)");
+    }
+    maxStuckThreads = intIn(c, "limits.max-stuck-threads", 0, 1024);
+    pipelineDepth = intIn(c, "pipeline.depth", 1, 16);
+    output = outputSettings(c, jpegQuality, keepMetadata);
     maxFailureRatio = c.getDouble("failures.max-ratio");
     if (maxFailureRatio < 0 || maxFailureRatio > 1) {
       throw new ConfigError(
@@ -113,6 +147,7 @@ public final class JobSettings implements Serializable {
     }
     partitionTargetBytes = c.getBytes("partitions.target-bytes");
     partitionMaxFiles = intIn(c, "partitions.max-files", 1, 1 << 20);
+    partitionsPerSlot = intIn(c, "partitions.per-slot", 1, 1000);
     progressSeconds = intIn(c, "progress.interval-seconds", 1, 3600);
     reportEnabled = c.getBoolean("report.enabled");
     reportSamples = intIn(c, "report.samples", 0, 1000);
@@ -137,6 +172,20 @@ public final class JobSettings implements Serializable {
     } catch (ConfigException e) {
       throw new ConfigError(e.getMessage());
     }
+  }
+
+  private static OutputSettings outputSettings(Config c, int jpegQuality, boolean keepMetadata) {
+    String compression = parse(c, "output.tiff-compression", OutputSettings::checkTiffCompression);
+    int tile = c.getInt("output.tiff-tile");
+    if (tile != 256 && tile != 512) {
+      throw new ConfigError("superres.output.tiff-tile = " + tile + ": TIFF tiles are 256 or 512");
+    }
+    long inMemory = c.getLong("limits.max-output-pixels-in-memory");
+    if (inMemory < 0) {
+      throw new ConfigError(
+          "superres.limits.max-output-pixels-in-memory = " + inMemory + " must be >= 0 (0 = none)");
+    }
+    return new OutputSettings(jpegQuality, keepMetadata, compression, tile, inMemory);
   }
 
   private static PostProcess postProcess(Config c) {

@@ -3,7 +3,6 @@ package org.superres.job;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Iterator;
-import java.util.List;
 import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkEnv;
@@ -16,6 +15,8 @@ import org.superres.engine.Device;
 import org.superres.engine.ModelCache;
 import org.superres.engine.ModelSpec;
 import org.superres.engine.SuperResNet;
+import org.superres.manifest.ManifestRow;
+import org.superres.plan.PlannedInput;
 
 /**
  * The executor loop of one partition: inputs in, manifest rows out, one at a time (lazily, so a
@@ -23,7 +24,7 @@ import org.superres.engine.SuperResNet;
  * first input that needs it; a partition of skipped inputs never loads it.
  */
 public final class EnhancePartition
-    implements FlatMapFunction<Iterator<List<InputFile>>, ManifestRow> {
+    implements FlatMapFunction<Iterator<PlannedInput>, ManifestRow> {
   private static final long serialVersionUID = 1L;
 
   private final String runId;
@@ -49,7 +50,7 @@ public final class EnhancePartition
   }
 
   @Override
-  public Iterator<ManifestRow> call(Iterator<List<InputFile>> bins) {
+  public Iterator<ManifestRow> call(Iterator<PlannedInput> inputs) {
     TaskContext task = TaskContext.get();
     ImagePipeline.Origin origin =
         new ImagePipeline.Origin(
@@ -64,20 +65,30 @@ public final class EnhancePartition
     SuperresMetrics metrics = SuperresMetrics.get();
     NetOnce net = new NetOnce(device, metrics);
     ImagePipeline pipeline = new ImagePipeline(settings, model, net, hadoop.value());
-    Iterator<InputFile> inputs = flatten(bins);
+    StagedRunner runner =
+        new StagedRunner(
+            inputs,
+            pipeline,
+            origin,
+            in -> {
+              if (in.hasWork()) {
+                net.preload(); // load and warm-up outside the images' timings (total_ms included)
+              }
+            },
+            settings.pipelineDepth,
+            settings.inputTimeoutMillis,
+            settings.maxStuckThreads);
+    task.addTaskCompletionListener(
+        (org.apache.spark.util.TaskCompletionListener) done -> runner.close());
     return new Iterator<ManifestRow>() {
       @Override
       public boolean hasNext() {
-        return inputs.hasNext();
+        return runner.hasNext();
       }
 
       @Override
       public ManifestRow next() {
-        InputFile in = inputs.next();
-        if (!in.skip && in.planError == null) {
-          net.preload(); // load and warm-up happen outside the image's timings (total_ms included)
-        }
-        ManifestRow row = pipeline.process(in, origin);
+        ManifestRow row = runner.next();
         counters.imagesDone.add(1);
         metrics.record(row);
         return row;
@@ -101,7 +112,7 @@ public final class EnhancePartition
     }
 
     @Override
-    public SuperResNet get() {
+    public synchronized SuperResNet get() {
       if (net == null) {
         ModelCache.Loaded loaded = ExecutorModels.get(model, shippedFileName, settings, device);
         if (loaded.claimReport()) {
@@ -125,26 +136,6 @@ public final class EnhancePartition
         // the same error recurs inside pipeline.process and becomes this input's manifest row
       }
     }
-  }
-
-  private static Iterator<InputFile> flatten(Iterator<List<InputFile>> bins) {
-    return new Iterator<InputFile>() {
-      private Iterator<InputFile> current = java.util.Collections.emptyIterator();
-
-      @Override
-      public boolean hasNext() {
-        while (!current.hasNext() && bins.hasNext()) {
-          current = bins.next().iterator();
-        }
-        return current.hasNext();
-      }
-
-      @Override
-      public InputFile next() {
-        hasNext();
-        return current.next();
-      }
-    };
   }
 
   private static String hostName() {

@@ -15,6 +15,7 @@ import org.superres.config.JobSettings;
 import org.superres.engine.Device;
 import org.superres.engine.DeviceSelector;
 import org.superres.engine.EngineException;
+import org.superres.engine.FailureKind;
 import org.superres.engine.ModelCache;
 import org.superres.engine.ModelSpec;
 
@@ -69,7 +70,7 @@ public final class ExecutorModels {
     String actual = ModelSpec.sha256Of(file);
     if (!actual.equals(spec.sha256())) {
       throw new EngineException(
-          "model",
+          FailureKind.MODEL,
           "model file "
               + file
               + " has sha256 "

@@ -8,19 +8,20 @@ import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.io.IOUtils;
-import org.bytedeco.opencv.opencv_core.Mat;
 import org.superres.config.JobSettings;
-import org.superres.engine.DecodedImage;
 import org.superres.engine.EngineException;
-import org.superres.engine.Enhancer;
-import org.superres.engine.ImageCodec;
+import org.superres.engine.EnhanceToFile;
+import org.superres.engine.FailureKind;
 import org.superres.engine.ImageFormat;
-import org.superres.engine.ImageMetadata;
 import org.superres.engine.ModelSpec;
 import org.superres.engine.ReportCrops;
 import org.superres.engine.SuperResNet;
 import org.superres.engine.TiledUpscaler;
+import org.superres.manifest.ManifestRow;
+import org.superres.output.FileSystems;
+import org.superres.output.OutputStore;
+import org.superres.plan.InputFile;
+import org.superres.plan.PlannedInput;
 
 /**
  * One input from bytes to written output: read, probe, decode, enhance, encode, write, each timed.
@@ -30,7 +31,6 @@ public final class ImagePipeline {
   private final JobSettings settings;
   private final ModelSpec model;
   private final Supplier<SuperResNet> net;
-  private final ImageCodec codec;
   private final TiledUpscaler tiler;
   private final OutputStore store;
   private final Configuration hadoop;
@@ -42,7 +42,6 @@ public final class ImagePipeline {
     this.model = model;
     this.net = net;
     this.hadoop = hadoop;
-    this.codec = new ImageCodec(settings.limits);
     this.tiler = new TiledUpscaler(settings.tile, settings.overlap);
     this.store = new OutputStore(hadoop);
     this.reportAssets = new ReportAssetWriter(settings.reportCrop, settings.reportThumbnail, store);
@@ -65,119 +64,233 @@ public final class ImagePipeline {
     }
   }
 
-  public ManifestRow process(InputFile in, Origin origin) {
-    long t0 = System.nanoTime();
-    ManifestRow row = new ManifestRow();
-    row.runId = origin.runId;
-    row.inputUri = in.uri;
-    row.outputUri = in.outputUri;
-    row.inputBytes = in.size;
-    row.inputMtime = java.time.Instant.ofEpochMilli(in.modificationTime).toString();
-    row.modelName = model.name();
-    row.modelSha256 = model.sha256();
-    row.scale = model.scale();
-    row.executorId = origin.executorId;
-    row.host = origin.host;
-    row.taskAttempt = origin.attempt;
-    try {
-      if (in.planError != null) {
-        throw new EngineException("plan", in.planError.replaceFirst("^plan: ", ""));
-      }
-      if (in.skip) {
-        row.status = ManifestRow.SKIPPED;
-        row.note = in.skipReason;
-      } else {
-        run(in, origin, row);
-        row.status = ManifestRow.OK;
-      }
-    } catch (EngineException e) {
-      fail(row, e.kind(), e.getMessage());
-    } catch (FileNotFoundException e) {
-      fail(row, "missing", "input disappeared after listing: " + e.getMessage());
-    } catch (IOException e) {
-      fail(row, "io", e.getClass().getSimpleName() + ": " + e.getMessage());
-    } catch (RuntimeException | OutOfMemoryError e) {
-      fail(row, "internal", e.getClass().getName() + ": " + e.getMessage());
-    }
-    row.totalMs = ms(t0);
-    row.finishedAt = Instant.now().toString();
-    return row;
+  /** All stages of one input, one after the other on the calling thread. */
+  public ManifestRow process(PlannedInput in, Origin origin) {
+    Work w = start(in, origin);
+    w.decode();
+    w.enhance();
+    w.write();
+    return w.finish();
   }
 
-  private void run(InputFile in, Origin origin, ManifestRow row) throws IOException {
-    settings.limits.checkBytes(in.size);
-    // The model (and OpenCV's natives) load before the clock starts: their cost is the summary's,
-    // not an image's.
-    SuperResNet n = net.get();
-    row.device = n.device().toString();
-    long t = System.nanoTime();
-    byte[] bytes = read(in);
-    row.readMs = ms(t);
-    row.inputBytes = (long) bytes.length;
+  /** An input entering the stages: its row is filled as it goes. */
+  public Work start(PlannedInput in, Origin origin) {
+    return new Work(in, origin);
+  }
 
-    t = System.nanoTime();
-    DecodedImage img = codec.decode(bytes);
-    row.decodeMs = ms(t);
-    row.inputWidth = img.width();
-    row.inputHeight = img.height();
-    row.channels = img.channels();
-    row.bitDepth = img.bitDepth();
-    row.note = img.note;
+  /**
+   * One input on its way through the stages (read and decode, enhance, encode and write), each of
+   * which may run on another thread, one after the other. A failure in a stage becomes the row's
+   * error and the later stages do nothing; a cancelled input (timed out) stops at the next stage
+   * and never writes its output.
+   */
+  public final class Work {
+    final PlannedInput in;
+    private final Origin origin;
+    private final ManifestRow row;
+    private final long t0 = System.nanoTime();
+    private volatile boolean cancelled;
+    private volatile String stage = "queued";
+    private boolean finished;
+    private EnhanceToFile engine;
+    private EnhanceToFile.Opened opened;
+    private ImageFormat format;
+    private java.nio.file.Path local;
+    private ReportCrops.Result crops;
 
-    t = System.nanoTime();
-    TiledUpscaler.Result up = new Enhancer(n, tiler).enhance(img.pixels);
-    Mat enhanced = settings.postProcess.apply(up.image);
-    row.postprocess = settings.postProcess.description();
-    row.inferMs = ms(t);
-    row.tiles = up.tiles;
-    row.outputWidth = enhanced.cols();
-    row.outputHeight = enhanced.rows();
-
-    // Gallery crops are made while the pixels are here; written only once the output itself is.
-    ReportCrops.Result crops =
-        in.reportAssets == null ? null : reportAssets.make(in, img.pixels, enhanced, model.scale());
-    img.pixels.close(); // the input is not needed any more: free it before the largest allocation,
-    // encoding
-    if (enhanced != up.image) {
-      up.image.close();
+    private Work(PlannedInput in, Origin origin) {
+      this.in = in;
+      this.origin = origin;
+      this.row = baseRow();
+      switch (in.action) {
+        case PLAN_ERROR:
+          row.fail(in.failureKind, in.reason);
+          finished = true;
+          break;
+        case SKIP:
+          row.status = ManifestRow.SKIPPED;
+          row.note = in.reason;
+          finished = true;
+          break;
+        default:
+          break;
+      }
     }
 
-    ImageFormat format = outputFormat(in.outputUri);
-    java.nio.file.Path local =
-        java.nio.file.Files.createTempFile("superres-", "." + format.extension());
-    try {
-      t = System.nanoTime();
-      row.outputBytes =
-          codec.encodeToFile(
-              enhanced,
-              format,
-              settings.jpegQuality,
-              settings.keepMetadata ? img.metadata : ImageMetadata.NONE,
-              local);
-      row.encodeMs = ms(t);
-      enhanced.close();
-
-      t = System.nanoTime();
-      store.copy(local, in.outputUri, origin.attemptTag);
-      row.writeMs = ms(t);
-    } finally {
-      java.nio.file.Files.deleteIfExists(local);
+    private ManifestRow baseRow() {
+      ManifestRow r = new ManifestRow();
+      r.runId = origin.runId;
+      r.inputUri = in.input.uri;
+      r.outputUri = in.outputUri;
+      r.inputBytes = in.input.size;
+      r.inputMtime =
+          in.input.modificationTime == null
+              ? null
+              : Instant.ofEpochMilli(in.input.modificationTime).toString();
+      r.modelName = model.name();
+      r.modelSha256 = model.sha256();
+      r.scale = model.scale();
+      r.executorId = origin.executorId;
+      r.host = origin.host;
+      r.taskAttempt = origin.attempt;
+      return r;
     }
-    if (crops != null) {
-      reportAssets.write(in, crops, model.scale(), origin.attemptTag);
+
+    /** The stage this input is in (for a timeout's message). */
+    public String stage() {
+      return stage;
+    }
+
+    /**
+     * Opens the input: reads its header, and its pixels too unless it can be read by rows while it
+     * is enhanced (PNG and TIFF of the usual layouts: see docs/gigapixel.md).
+     */
+    public void decode() {
+      run(
+          "read",
+          () -> {
+            settings.limits.checkBytes(in.input.size);
+            // The model (and OpenCV's natives) load before the clock starts: their cost is the
+            // summary's, not an image's.
+            SuperResNet n = net.get();
+            row.device = n.device().toString();
+            engine =
+                new EnhanceToFile(n, tiler, settings.limits, settings.output, settings.postProcess);
+            format = outputFormat(in.outputUri);
+            opened = engine.open(() -> open(in.input), format);
+            EnhanceToFile.Outcome o = opened.outcome;
+            row.inputWidth = o.inputWidth;
+            row.inputHeight = o.inputHeight;
+            row.channels = o.channels;
+            row.bitDepth = o.bitDepth;
+            row.note = o.note;
+          });
+    }
+
+    /**
+     * The model (tiled, a row of tiles at a time), post-processing, the gallery's crops, and the
+     * encoding into a local file, strip by strip where the output format allows.
+     */
+    public void enhance() {
+      run(
+          "infer",
+          () -> {
+            local = java.nio.file.Files.createTempFile("superres-", "." + format.extension());
+            EnhanceToFile.Opened input = opened;
+            opened = null; // run closes it
+            EnhanceToFile.Outcome o =
+                engine.run(
+                    input, local, format, in.galleryPrefix == null ? null : reportAssets.crops());
+            row.readMs = o.readMs;
+            row.decodeMs = o.decodeMs;
+            row.postprocess = settings.postProcess.description();
+            row.inferMs = o.inferMs;
+            row.tiles = o.tiles;
+            row.outputWidth = o.outputWidth;
+            row.outputHeight = o.outputHeight;
+            row.encodeMs = o.encodeMs;
+            row.outputBytes = o.outputBytes;
+            crops = o.report;
+          });
+    }
+
+    /** Writes the encoded file to the output (whole or not at all), then the gallery's files. */
+    public void write() {
+      run(
+          "write",
+          () -> {
+            if (cancelled) {
+              return; // timed out meanwhile: its row says so, and no output may appear
+            }
+            long t = System.nanoTime();
+            store.copy(local, in.outputUri, origin.attemptTag);
+            row.writeMs = ms(t);
+            if (crops != null) {
+              reportAssets.write(in, crops, model.scale(), origin.attemptTag);
+            }
+            row.status = ManifestRow.OK;
+          });
+    }
+
+    /** The row, once every stage ran (or the input failed in one). */
+    public ManifestRow finish() {
+      release();
+      row.totalMs = ms(t0);
+      row.finishedAt = Instant.now().toString();
+      return row;
+    }
+
+    /**
+     * Gives up on this input: its later stages do nothing and it never writes its output. Returns
+     * its timeout row, a row of its own (the stage still running may go on writing into the other).
+     */
+    public ManifestRow timeOut(long timeoutMillis) {
+      cancelled = true;
+      ManifestRow r = baseRow();
+      r.fail(
+          FailureKind.TIMEOUT,
+          "not finished within limits.input-timeout="
+              + timeoutMillis
+              + " ms (it was in its "
+              + stage
+              + " stage); a stalled read (stuck mount or object store), decode or inference:"
+              + " check the file and its storage, or raise limits.input-timeout");
+      r.totalMs = ms(t0);
+      r.finishedAt = Instant.now().toString();
+      return r;
+    }
+
+    /** Runs one stage unless the input is done, failed or cancelled; a failure becomes its row. */
+    private void run(String name, StageBody body) {
+      if (finished || cancelled) {
+        return;
+      }
+      stage = name;
+      try {
+        body.run();
+      } catch (EngineException e) {
+        fail(e.kind(), e.getMessage());
+      } catch (FileNotFoundException e) {
+        fail(FailureKind.MISSING, "input disappeared after listing: " + e.getMessage());
+      } catch (IOException e) {
+        fail(FailureKind.IO, e.getClass().getSimpleName() + ": " + e.getMessage());
+      } catch (RuntimeException | OutOfMemoryError e) {
+        fail(FailureKind.INTERNAL, e.getClass().getName() + ": " + e.getMessage());
+      }
+    }
+
+    private void fail(FailureKind kind, String message) {
+      row.fail(kind, message);
+      finished = true;
+      release();
+    }
+
+    /** Frees what an input holds once it is done or failed: its opened input, its local file. */
+    private void release() {
+      try {
+        if (opened != null) {
+          opened.close();
+          opened = null;
+        }
+        if (local != null) {
+          java.nio.file.Files.deleteIfExists(local);
+          local = null;
+        }
+      } catch (IOException e) {
+        // a temporary file that cannot be deleted is no reason to fail the input
+      }
     }
   }
 
-  private byte[] read(InputFile in) throws IOException {
+  private interface StageBody {
+    void run() throws IOException;
+  }
+
+  private InputStream open(InputFile in) throws IOException {
     Path p = new Path(in.uri);
-    FileSystem fs = p.getFileSystem(hadoop);
-    long len = fs.getFileStatus(p).getLen();
-    settings.limits.checkBytes(len);
-    byte[] bytes = new byte[(int) len];
-    try (InputStream s = fs.open(p)) {
-      IOUtils.readFully(s, bytes, 0, bytes.length);
-    }
-    return bytes;
+    FileSystem fs = FileSystems.of(p, hadoop);
+    settings.limits.checkBytes(fs.getFileStatus(p).getLen());
+    return fs.open(p);
   }
 
   /**
@@ -187,11 +300,6 @@ public final class ImagePipeline {
     return settings.outputFormat != null
         ? settings.outputFormat
         : ImageFormat.fromExtension(outputUri.substring(outputUri.lastIndexOf('.') + 1));
-  }
-
-  private static void fail(ManifestRow row, String kind, String message) {
-    row.status = ManifestRow.FAILED;
-    row.error = kind + ": " + message;
   }
 
   private static long ms(long t0) {

@@ -4,24 +4,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.superres.engine.ReportCrops;
+import org.superres.output.GalleryFiles;
+import org.superres.output.OutputStore;
+import org.superres.plan.PlannedInput;
 
 /**
- * Executor side of the report's gallery: makes a sampled input's crops while its pixels are in
- * memory and writes them, with a small JSON sidecar, below the run's report-assets directory. The
- * report is a view of the run, so a problem here is logged and never fails the image.
+ * Executor side of the report's gallery: the engine makes a sampled input's crops as its strips
+ * pass (EnhanceToFile), and this writes them, with a small JSON sidecar, below the run's
+ * report-assets directory. The report is a view of the run, so a problem here is logged and never
+ * fails the image.
  */
 public final class ReportAssetWriter {
   private static final Logger LOG = LoggerFactory.getLogger(ReportAssetWriter.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  public static final String MODEL_CROP = "-model.png";
-  public static final String BICUBIC_CROP = "-bicubic.png";
-  public static final String THUMBNAIL = "-thumb.jpg";
-  public static final String SIDECAR = ".json";
 
   private final ReportCrops crops;
   private final OutputStore store;
@@ -31,31 +29,23 @@ public final class ReportAssetWriter {
     this.store = store;
   }
 
-  /** The crops of one sampled input, or null (logged) when they cannot be made. */
-  public ReportCrops.Result make(InputFile in, Mat input, Mat output, int scale) {
-    try {
-      return crops.make(input, output, scale);
-    } catch (RuntimeException e) {
-      LOG.warn("report: no gallery crops for {}: {}", in.uri, e.toString());
-      return null;
-    }
+  /** What makes a sampled input's crops as its strips pass through the engine. */
+  public ReportCrops crops() {
+    return crops;
   }
-
-  /** Every file written for a sampled input: the prefix plus each of these. */
-  static final String[] SUFFIXES = {MODEL_CROP, BICUBIC_CROP, THUMBNAIL, SIDECAR};
 
   /**
    * Writes the images, then the sidecar: the driver shows a sample only once its sidecar exists.
    */
-  public void write(InputFile in, ReportCrops.Result r, int scale, String attemptTag) {
-    String prefix = in.reportAssets;
+  public void write(PlannedInput in, ReportCrops.Result r, int scale, String attemptTag) {
+    String prefix = in.galleryPrefix;
     try {
-      store.write(prefix + MODEL_CROP, r.modelCropPng, attemptTag);
-      store.write(prefix + BICUBIC_CROP, r.bicubicCropPng, attemptTag);
-      store.write(prefix + THUMBNAIL, r.thumbnailJpeg, attemptTag);
+      store.write(prefix + GalleryFiles.MODEL_CROP, r.modelCropPng, attemptTag);
+      store.write(prefix + GalleryFiles.BICUBIC_CROP, r.bicubicCropPng, attemptTag);
+      store.write(prefix + GalleryFiles.THUMBNAIL, r.thumbnailJpeg, attemptTag);
       Map<String, Object> side = new LinkedHashMap<>();
-      side.put("input_uri", in.uri);
-      side.put("relative_path", in.relativePath);
+      side.put("input_uri", in.input.uri);
+      side.put("relative_path", in.input.relativePath);
       side.put("output_uri", in.outputUri);
       side.put("scale", scale);
       Map<String, Object> crop = new LinkedHashMap<>();
@@ -72,10 +62,13 @@ public final class ReportAssetWriter {
       thumb.put("width", r.thumbnailWidth);
       thumb.put("height", r.thumbnailHeight);
       side.put("thumbnail", thumb);
-      store.write(prefix + SIDECAR, JSON.writeValueAsBytes(side), attemptTag);
+      store.write(prefix + GalleryFiles.SIDECAR, JSON.writeValueAsBytes(side), attemptTag);
     } catch (IOException | RuntimeException e) {
       LOG.warn(
-          "report: cannot write gallery assets of {} under {}: {}", in.uri, prefix, e.toString());
+          "report: cannot write gallery assets of {} under {}: {}",
+          in.input.uri,
+          prefix,
+          e.toString());
     }
   }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.metrics.MetricsSystem;
 import org.apache.spark.metrics.source.Source;
+import org.superres.manifest.ManifestRow;
 
 /**
  * The {@code superres} metrics source: images by status, bytes read and written, model loads and

@@ -17,7 +17,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.IOUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.superres.job.ReportAssetWriter;
+import org.superres.output.GalleryFiles;
 
 /**
  * Reads the gallery assets the executors wrote (a JSON sidecar and three small images per sample)
@@ -42,8 +42,7 @@ public final class ReportAssetsReader {
     try {
       listed =
           fs.listStatus(
-              dir,
-              p -> p.getName().endsWith(ReportAssetWriter.SIDECAR) && !p.getName().startsWith("."));
+              dir, p -> p.getName().endsWith(GalleryFiles.SIDECAR) && !p.getName().startsWith("."));
     } catch (FileNotFoundException e) {
       return new ArrayList<>(); // nothing sampled, or every sample failed
     }
@@ -51,8 +50,7 @@ public final class ReportAssetsReader {
     List<GallerySample> samples = new ArrayList<>();
     for (FileStatus st : listed) {
       String name = st.getPath().getName();
-      Path prefix =
-          new Path(dir, name.substring(0, name.length() - ReportAssetWriter.SIDECAR.length()));
+      Path prefix = new Path(dir, name.substring(0, name.length() - GalleryFiles.SIDECAR.length()));
       try {
         samples.add(sample(fs, st.getPath(), prefix.toString()));
       } catch (IOException | RuntimeException e) {
@@ -79,9 +77,9 @@ public final class ReportAssetsReader {
     s.outputHeight = j.path("output").path("height").asInt();
     s.thumbnailWidth = j.path("thumbnail").path("width").asInt();
     s.thumbnailHeight = j.path("thumbnail").path("height").asInt();
-    s.modelCrop = dataUri(fs, prefix + ReportAssetWriter.MODEL_CROP, "image/png");
-    s.bicubicCrop = dataUri(fs, prefix + ReportAssetWriter.BICUBIC_CROP, "image/png");
-    s.thumbnail = dataUri(fs, prefix + ReportAssetWriter.THUMBNAIL, "image/jpeg");
+    s.modelCrop = dataUri(fs, prefix + GalleryFiles.MODEL_CROP, "image/png");
+    s.bicubicCrop = dataUri(fs, prefix + GalleryFiles.BICUBIC_CROP, "image/png");
+    s.thumbnail = dataUri(fs, prefix + GalleryFiles.THUMBNAIL, "image/jpeg");
     return s;
   }
 

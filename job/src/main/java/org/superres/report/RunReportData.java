@@ -11,7 +11,9 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.superres.job.ManifestRow;
+import org.superres.manifest.ManifestRow;
+import org.superres.manifest.RunSummary;
+import org.superres.output.OutputLayout;
 
 /**
  * Everything the page shows, gathered on the driver: the summary's figures, a bounded list of
@@ -19,6 +21,19 @@ import org.superres.job.ManifestRow;
  * driver.
  */
 public final class RunReportData {
+  /** One failed input as the page lists it: its URI, the error's kind and message. */
+  public static final class Failure {
+    public final String inputUri;
+    public final String kind;
+    public final String message;
+
+    public Failure(String inputUri, String kind, String message) {
+      this.inputUri = inputUri;
+      this.kind = kind;
+      this.message = message;
+    }
+  }
+
   /** Failures listed by name; the manifest holds them all. */
   public static final int MAX_FAILURES_LISTED = 500;
 
@@ -27,10 +42,10 @@ public final class RunReportData {
   public String runId;
   public String outputRoot;
   public String runDir;
-  public Map<String, Object> summary = new HashMap<>();
+  public RunSummary summary = new RunSummary();
 
-  /** input_uri, error; at most MAX_FAILURES_LISTED. */
-  public List<String[]> failures = new ArrayList<>();
+  /** At most MAX_FAILURES_LISTED, by input URI. */
+  public List<Failure> failures = new ArrayList<>();
 
   public long failuresTotal;
   public Histogram inputMegapixels;
@@ -41,40 +56,42 @@ public final class RunReportData {
   /** The run's post-processing, as its ok rows' manifest column postprocess says; null when off. */
   public String postprocess;
 
+  /**
+   * @param summary the run's summary.json
+   * @param layout where the run wrote (its run directory and gallery files)
+   * @param samplesRequested inputs sampled for the gallery
+   * @param postprocess the run's post-processing, or null when off
+   */
   public static RunReportData collect(
       Dataset<Row> manifest,
-      Map<String, Object> summary,
-      String runId,
-      String outputRoot,
-      String runDir,
-      String assetsDir,
+      RunSummary summary,
+      OutputLayout layout,
       int samplesRequested,
       String postprocess,
       Configuration hadoop)
       throws IOException {
     RunReportData d = new RunReportData();
-    d.runId = runId;
-    d.outputRoot = outputRoot;
-    d.runDir = runDir;
+    d.runId = summary.runId;
+    d.outputRoot = layout.root();
+    d.runDir = layout.runDir(summary.runId);
     d.summary = summary;
     d.samplesRequested = samplesRequested;
     d.postprocess = postprocess;
 
     // Four small Spark jobs in all: failures, histogram ranges, histogram bins, the samples' rows.
-    Object failed =
-        summary.get("inputs") instanceof Map
-            ? ((Map<?, ?>) summary.get("inputs")).get("failed")
-            : null;
-    d.failuresTotal = failed instanceof Number ? ((Number) failed).longValue() : 0;
+    d.failuresTotal = summary.totals.inputs.failed;
     if (d.failuresTotal > 0) {
       for (Row r :
           manifest
               .filter(col("status").equalTo(ManifestRow.FAILED))
-              .select("input_uri", "error")
+              .select("input_uri", "error_kind", "error")
               .orderBy("input_uri")
               .limit(MAX_FAILURES_LISTED)
               .collectAsList()) {
-        d.failures.add(new String[] {r.getString(0), r.getString(1)});
+        String kind = r.getString(1);
+        String error = r.isNullAt(2) ? "" : r.getString(2);
+        String message = error.startsWith(kind + ": ") ? error.substring(kind.length() + 2) : error;
+        d.failures.add(new Failure(r.getString(0), kind, message));
       }
     }
     Dataset<Row> ok = manifest.filter(col("status").equalTo(ManifestRow.OK));
@@ -87,7 +104,7 @@ public final class RunReportData {
     d.inputMegapixels = h[0];
     d.imageMillis = h[1];
 
-    d.samples = new ReportAssetsReader(hadoop).read(assetsDir);
+    d.samples = new ReportAssetsReader(hadoop).read(layout.galleryDir(summary.runId));
     if (!d.samples.isEmpty()) {
       Map<String, GallerySample> byUri = new HashMap<>();
       for (GallerySample s : d.samples) {

@@ -1,11 +1,10 @@
 package org.superres.report;
 
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.Collection;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.superres.manifest.ManifestTotals;
+import org.superres.manifest.RunSummary;
 
 /**
  * Renders report.html from RunReportData: one self-contained page (inline CSS, inline SVG, images
@@ -14,12 +13,15 @@ import java.util.Map;
  * Html.escape.
  */
 public final class RunReportPage {
+  /** The per-image stages of the table; "total" is its footer. */
   private static final String[] STAGES = {"read", "decode", "infer", "encode", "write"};
 
   private final RunReportData d;
+  private final RunSummary sum;
   private final StringBuilder out = new StringBuilder(1 << 16);
 
   private RunReportPage(RunReportData d) {
+    this.sum = d.summary;
     this.d = d;
   }
 
@@ -48,9 +50,9 @@ public final class RunReportPage {
   }
 
   private void header() {
-    long failed = lng("inputs", "failed");
-    Object exit = get("exit_code");
-    boolean overLimit = exit != null && ((Number) exit).intValue() != 0;
+    long failed = sum.totals.inputs.failed;
+    int exit = sum.exitCode;
+    boolean overLimit = exit != 0;
     String verdict;
     String cls;
     if (overLimit) {
@@ -67,9 +69,9 @@ public final class RunReportPage {
             "<header class=\"top\"><div><div class=\"eyebrow\">superres · run report</div><h1>Run <code>")
         .append(Html.escape(d.runId))
         .append("</code></h1><div class=\"sub\">")
-        .append(Html.escape(time(get("started_at"))))
+        .append(Html.escape(time(sum.startedAt)))
         .append(" → ")
-        .append(Html.escape(time(get("finished_at"))))
+        .append(Html.escape(time(sum.finishedAt)))
         .append(" · output <code>")
         .append(Html.escape(d.outputRoot))
         .append("</code></div></div>")
@@ -87,63 +89,62 @@ public final class RunReportPage {
 
   private void summary() {
     out.append("<section id=\"summary\"><h2>Summary</h2><div class=\"tiles\">");
-    tile("listed", "Inputs", Long.toString(lng("inputs", "listed")), "listed", "");
-    tile("ok", "OK", Long.toString(lng("inputs", "ok")), "enhanced and written", "ok");
+    tile("listed", "Inputs", Long.toString(sum.totals.inputs.listed), "listed", "");
+    tile("ok", "OK", Long.toString(sum.totals.inputs.ok), "enhanced and written", "ok");
     tile(
         "skipped",
         "Skipped",
-        Long.toString(lng("inputs", "skipped")),
+        Long.toString(sum.totals.inputs.skipped),
         "output already there",
         "skipped");
     tile(
         "failed",
         "Failed",
-        Long.toString(lng("inputs", "failed")),
-        pct(dbl("failure_ratio")) + " of inputs",
-        lng("inputs", "failed") > 0 ? "failed" : "");
+        Long.toString(sum.totals.inputs.failed),
+        pct(sum.failureRatio) + " of inputs",
+        sum.totals.inputs.failed > 0 ? "failed" : "");
     tile(
         "throughput",
         "Throughput",
-        fmt(dbl("throughput_images_per_second"), 2) + " img/s",
-        fmt(dbl("throughput_input_megapixels_per_second"), 2) + " input MP/s",
+        fmt(sum.throughputImagesPerSecond, 2) + " img/s",
+        fmt(sum.throughputInputMegapixelsPerSecond, 2) + " input MP/s",
         "");
     tile(
         "wall",
         "Wall time",
-        duration(dbl("wall_seconds")),
-        "processing " + duration(dbl("processing_seconds")),
+        duration(sum.wallSeconds),
+        "processing " + duration(sum.processingSeconds),
         "");
     out.append("</div><div class=\"cols\"><div class=\"card\"><h3>Run</h3><dl class=\"details\">");
-    Object model = get("model");
+    RunSummary.ModelUse model = sum.model;
     detail(
-        "Model",
-        str("model", "name") + " (" + str("model", "kind") + " ×" + str("model", "scale") + ")");
-    String sha = str("model", "sha256");
+        "Model", model == null ? "–" : model.name + " (" + model.kind + " ×" + model.scale + ")");
+    String sha = model == null || model.sha256 == null ? "–" : model.sha256;
     out.append("<dt>Model SHA-256</dt><dd><code title=\"")
         .append(Html.escape(sha))
         .append("\">")
         .append(Html.escape(sha.length() > 16 ? sha.substring(0, 16) + "…" : sha))
         .append("</code></dd>");
-    detail("Device", join(get("devices")));
+    detail("Device", sum.totals.devices.isEmpty() ? "–" : String.join(", ", sum.totals.devices));
     if (model != null) {
       detail(
           "Model loads",
-          str("model", "loads")
+          model.loads
               + " (load "
-              + str("model", "load_ms_total")
+              + model.loadMsTotal
               + " ms, warm-up "
-              + str("model", "warmup_ms_total")
+              + model.warmupMsTotal
               + " ms in all)");
     }
     detail("Post-processing", d.postprocess == null ? "off" : d.postprocess);
-    detail("Input megapixels (ok)", fmt(dbl("ok_input_megapixels"), 2));
+    detail("Input megapixels (ok)", fmt(sum.totals.okInputMegapixels, 2));
     detail(
         "Failure limit",
-        pct(dbl("failure_ratio"))
+        pct(sum.failureRatio)
             + " failed, limit "
-            + pct(dbl("max_failure_ratio"))
+            + pct(sum.maxFailureRatio)
             + ", exit code "
-            + str("exit_code"));
+            + sum.exitCode);
     out.append("</dl></div>");
     stages();
     out.append("</div></section>");
@@ -158,11 +159,11 @@ public final class RunReportPage {
         .append("<th class=\"num\">p99</th><th class=\"num\">Max</th></tr></thead><tbody>");
     double all = 0;
     for (String s : STAGES) {
-      all += dbl("stages_ms", s, "sum");
+      all += stage(s).sum;
     }
     for (String s : STAGES) {
-      double sum = dbl("stages_ms", s, "sum");
-      double share = all > 0 ? sum / all : 0;
+      ManifestTotals.StageTimes times = stage(s);
+      double share = all > 0 ? times.sum / all : 0;
       out.append("<tr data-stage=\"")
           .append(s)
           .append("\"><td>")
@@ -175,19 +176,15 @@ public final class RunReportPage {
                   share * 100))
           .append(String.format(Locale.ROOT, " %.0f%%", share * 100))
           .append("</td><td class=\"num\">")
-          .append(duration(sum / 1000))
+          .append(duration(times.sum / 1000.0))
           .append("</td>");
-      for (String p : new String[] {"p50", "p90", "p99", "max"}) {
-        out.append("<td class=\"num\">").append(ms(get("stages_ms", s, p))).append("</td>");
-      }
+      percentiles(times);
       out.append("</tr>");
     }
     out.append("</tbody><tfoot><tr><td>per image</td><td></td><td class=\"num\">")
-        .append(duration(dbl("stages_ms", "total", "sum") / 1000))
+        .append(duration(stage("total").sum / 1000.0))
         .append("</td>");
-    for (String p : new String[] {"p50", "p90", "p99", "max"}) {
-      out.append("<td class=\"num\">").append(ms(get("stages_ms", "total", p))).append("</td>");
-    }
+    percentiles(stage("total"));
     out.append("</tr></tfoot></table></div>");
   }
 
@@ -201,16 +198,13 @@ public final class RunReportPage {
         .append(
             "<table id=\"error-kinds\" class=\"kinds\"><thead><tr><th>Kind</th><th class=\"num\">Inputs</th>")
         .append("</tr></thead><tbody>");
-    Object kinds = get("errors_by_kind");
-    if (kinds instanceof Map) {
-      for (Map.Entry<?, ?> e : ((Map<?, ?>) kinds).entrySet()) {
-        out.append("<tr><td><span class=\"kind\">")
-            .append(Html.escape(e.getKey()))
-            .append("</span></td>")
-            .append("<td class=\"num\">")
-            .append(Html.escape(e.getValue()))
-            .append("</td></tr>");
-      }
+    for (Map.Entry<String, Long> e : sum.totals.errorsByKind.entrySet()) {
+      out.append("<tr><td><span class=\"kind\">")
+          .append(Html.escape(e.getKey()))
+          .append("</span></td>")
+          .append("<td class=\"num\">")
+          .append(e.getValue())
+          .append("</td></tr>");
     }
     out.append("</tbody></table></div><div class=\"card\"><h3>Failed inputs");
     if (d.failuresTotal > d.failures.size()) {
@@ -223,20 +217,16 @@ public final class RunReportPage {
     out.append(
             "</h3><table id=\"failures-table\" class=\"failures\"><thead><tr><th>Input</th><th>Error</th>")
         .append("</tr></thead><tbody>");
-    for (String[] f : d.failures) {
-      String error = f[1] == null ? "" : f[1];
-      int colon = error.indexOf(':');
-      String kind = colon > 0 ? error.substring(0, colon) : "error";
-      String message = colon > 0 ? error.substring(colon + 1).trim() : error;
+    for (RunReportData.Failure f : d.failures) {
       out.append("<tr><td class=\"input\"><div class=\"name\">")
-          .append(Html.escape(fileName(f[0])))
+          .append(Html.escape(fileName(f.inputUri)))
           .append("</div><div class=\"uri\">")
-          .append(Html.escape(f[0]))
+          .append(Html.escape(f.inputUri))
           .append("</div></td><td class=\"error\">")
           .append("<span class=\"kind\">")
-          .append(Html.escape(kind))
+          .append(Html.escape(f.kind))
           .append("</span> ")
-          .append(Html.escape(message))
+          .append(Html.escape(f.message))
           .append("</td></tr>");
     }
     out.append("</tbody></table></div></div></section>");
@@ -313,7 +303,7 @@ public final class RunReportPage {
         .append("\"")
         .append(style)
         .append("><figcaption>")
-        .append(Html.escape(str("model", "name")))
+        .append(Html.escape(sum.model == null ? "–" : sum.model.name))
         .append(d.postprocess == null ? "" : " + post-processing")
         .append("</figcaption></figure></div>");
     double fx = s.outputWidth > 0 ? 100.0 / s.outputWidth : 0;
@@ -396,45 +386,14 @@ public final class RunReportPage {
         .append("</dd>");
   }
 
-  private Object get(String... path) {
-    Object o = d.summary;
-    for (String p : path) {
-      if (!(o instanceof Map)) {
-        return null;
-      }
-      o = ((Map<?, ?>) o).get(p);
+  private ManifestTotals.StageTimes stage(String name) {
+    return sum.totals.stagesMs.getOrDefault(name, new ManifestTotals.StageTimes());
+  }
+
+  private void percentiles(ManifestTotals.StageTimes t) {
+    for (Long v : new Long[] {t.p50, t.p90, t.p99, t.max}) {
+      out.append("<td class=\"num\">").append(ms(v)).append("</td>");
     }
-    return o;
-  }
-
-  private String str(String... path) {
-    Object o = get(path);
-    return o == null ? "–" : o.toString();
-  }
-
-  private long lng(String... path) {
-    Object o = get(path);
-    return o instanceof Number ? ((Number) o).longValue() : 0;
-  }
-
-  private double dbl(String... path) {
-    Object o = get(path);
-    return o instanceof Number ? ((Number) o).doubleValue() : Double.NaN;
-  }
-
-  private static String join(Object values) {
-    Collection<?> c =
-        values instanceof Object[]
-            ? Arrays.asList((Object[]) values)
-            : values instanceof Collection ? (Collection<?>) values : List.of();
-    if (c.isEmpty()) {
-      return "–";
-    }
-    StringBuilder b = new StringBuilder();
-    for (Object v : c) {
-      b.append(b.length() > 0 ? ", " : "").append(v);
-    }
-    return b.toString();
   }
 
   private static String fileName(String uri) {

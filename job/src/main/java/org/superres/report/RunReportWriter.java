@@ -3,7 +3,6 @@ package org.superres.report;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -11,8 +10,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.superres.job.OutputLayout;
-import org.superres.job.ReportSampler;
+import org.superres.manifest.RunSummary;
+import org.superres.output.OutputLayout;
 
 /**
  * Driver side of the run report: gathers the data, renders the page and writes
@@ -25,28 +24,24 @@ public final class RunReportWriter {
 
   private RunReportWriter() {}
 
-  /** Writes the report and returns its URI, or null (logged) when it could not be written. */
+  /**
+   * Writes the report of a finished run and returns its URI, or null (logged) when it could not be
+   * written.
+   *
+   * @param postprocess the run's post-processing (PostProcess.description()), null when off
+   */
   public static String writeQuietly(
       Dataset<Row> manifest,
-      Map<String, Object> summary,
+      RunSummary summary,
       OutputLayout layout,
-      String runId,
-      int samplesRequested,
+      int gallerySamples,
       String postprocess,
       Configuration hadoop) {
+    String runId = summary.runId;
     String uri = layout.runDir(runId) + "/" + FILE_NAME;
     try {
       RunReportData data =
-          RunReportData.collect(
-              manifest,
-              summary,
-              runId,
-              layout.root(),
-              layout.runDir(runId),
-              ReportSampler.assetsDir(layout, runId),
-              samplesRequested,
-              postprocess,
-              hadoop);
+          RunReportData.collect(manifest, summary, layout, gallerySamples, postprocess, hadoop);
       write(uri, RunReportPage.render(data), hadoop);
       LOG.info("run {}: report {}", runId, uri);
       return uri;

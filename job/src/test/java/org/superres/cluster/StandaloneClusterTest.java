@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.superres.storage.S3ProxyServer;
 import org.superres.storage.SmallImages;
@@ -32,6 +33,7 @@ import org.superres.storage.SmallImages;
  * source reached Spark's CSV sink on the executors and the driver. In cluster mode the driver ran
  * on a Worker.
  */
+@Tag("cluster")
 class StandaloneClusterTest {
   private static final String BUCKET = "standalone";
   private static final int INPUTS = 8;

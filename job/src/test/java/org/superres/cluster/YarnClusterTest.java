@@ -27,6 +27,7 @@ import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.superres.storage.S3ProxyServer;
 import org.superres.storage.SmallImages;
@@ -46,6 +47,7 @@ import org.superres.testing.Fixtures;
  * the CPU jar fell back to the CPU and logged why, every input has one row, one model load per
  * executor.
  */
+@Tag("cluster")
 class YarnClusterTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String BUCKET = "yarn";

@@ -76,6 +76,21 @@ class ConfigLoaderTest {
             ConfigError.class,
             () -> JobSettings.from(ConfigLoader.load(null, List.of("output.mode=append"))));
     assertTrue(mode.getMessage().contains("output.mode"), mode.getMessage());
+    for (String bad :
+        List.of(
+            "output.tiff-tile=300",
+            "output.tiff-compression=lzw",
+            "limits.max-output-pixels-in-memory=-1")) {
+      ConfigError e =
+          assertThrows(
+              ConfigError.class, () -> JobSettings.from(ConfigLoader.load(null, List.of(bad))));
+      String key = bad.substring(0, bad.indexOf('='));
+      assertTrue(e.getMessage().contains("superres." + key), e.getMessage());
+    }
+    assertEquals(
+        org.superres.engine.ImageFormat.TIFF_PYRAMID,
+        JobSettings.from(ConfigLoader.load(null, List.of("output.format=tiff-pyramid")))
+            .outputFormat);
   }
 
   @Test

@@ -35,9 +35,15 @@ import org.superres.engine.ModelCache;
 import org.superres.engine.ModelKind;
 import org.superres.engine.ModelSpec;
 import org.superres.engine.Precision;
+import org.superres.manifest.ManifestRow;
+import org.superres.manifest.ManifestWriter;
 import org.superres.model.ModelCatalog;
 import org.superres.model.ModelResolver;
 import org.superres.model.ResolvedModel;
+import org.superres.output.OutputLayout;
+import org.superres.plan.InputFile;
+import org.superres.plan.PlanLayout;
+import org.superres.plan.PlannedInput;
 import org.superres.testing.Fixtures;
 import org.superres.testing.HostileCorpus;
 
@@ -67,7 +73,7 @@ class DuplicateAttemptsTest {
             "model.uri=" + model.toUri(),
             "output.mode=overwrite");
     Configuration hadoop = new Configuration();
-    List<InputFile> planned = plan(settings, hadoop, out);
+    List<PlannedInput> planned = plan(in, out);
     ModelSpec spec =
         new ModelSpec(Fixtures.OWN_MODEL_NAME, ModelKind.EDSR, 3, ModelSpec.sha256Of(model));
     ModelCache.Loaded net = ModelCache.get(spec, Device.CPU, Precision.FP32, () -> model);
@@ -84,7 +90,7 @@ class DuplicateAttemptsTest {
               () -> {
                 start.await();
                 List<ManifestRow> rows = new ArrayList<>();
-                for (InputFile f : planned) {
+                for (PlannedInput f : planned) {
                   rows.add(pipeline.process(f, origin));
                 }
                 return rows;
@@ -129,9 +135,7 @@ class DuplicateAttemptsTest {
       Configuration hadoop = spark.sparkContext().hadoopConfiguration();
       OutputLayout layout = new OutputLayout(new org.apache.hadoop.fs.Path(out.toUri()).toString());
       ResolvedModel resolved = new ModelResolver(hadoop, ModelCatalog.load()).resolve(settings);
-      List<InputFile> planned = plan(settings, hadoop, out);
-      List<List<InputFile>> bins =
-          RunPlanner.partitions(planned, settings.partitionTargetBytes, settings.partitionMaxFiles);
+      PlanLayout.Result laid = JobTestSupport.layOut(spark, settings);
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       jsc.addFile(resolved.uri);
       String runId = RunId.next();
@@ -143,14 +147,13 @@ class DuplicateAttemptsTest {
               resolved.fileName(),
               hadoop,
               new EnhancePartition.RunCounters(spark.sparkContext()));
-      JavaRDD<ManifestRow> manifest =
-          jsc.parallelize(bins, bins.size()).mapPartitions(new FirstAttemptDies(partition));
+      JavaRDD<ManifestRow> manifest = laid.inputs().mapPartitions(new FirstAttemptDies(partition));
       ManifestWriter writer = new ManifestWriter(spark, layout, runId);
       writer.writeParquet(manifest);
       Dataset<Row> read = writer.read();
       rows = read.collectAsList();
       assertEquals(
-          bins.size(),
+          laid.partitions,
           INJECTED_FAILURES.get(),
           "every task's first attempt wrote its outputs and died");
     } finally {
@@ -178,7 +181,7 @@ class DuplicateAttemptsTest {
    * exist.
    */
   static final class FirstAttemptDies
-      implements FlatMapFunction<Iterator<List<InputFile>>, ManifestRow> {
+      implements FlatMapFunction<Iterator<PlannedInput>, ManifestRow> {
     private static final long serialVersionUID = 1L;
     private final EnhancePartition delegate;
 
@@ -187,7 +190,7 @@ class DuplicateAttemptsTest {
     }
 
     @Override
-    public Iterator<ManifestRow> call(Iterator<List<InputFile>> bins) throws Exception {
+    public Iterator<ManifestRow> call(Iterator<PlannedInput> bins) throws Exception {
       List<ManifestRow> rows = new ArrayList<>();
       delegate.call(bins).forEachRemaining(rows::add);
       if (TaskContext.get().attemptNumber() == 0) {
@@ -209,14 +212,18 @@ class DuplicateAttemptsTest {
     return in;
   }
 
-  private static List<InputFile> plan(JobSettings settings, Configuration hadoop, Path out)
-      throws Exception {
-    List<InputFile> planned = new InputLister(hadoop, settings.extensions).list(settings.inputs);
-    new RunPlanner(
-            hadoop,
-            settings,
-            new OutputLayout(new org.apache.hadoop.fs.Path(out.toUri()).toString()))
-        .assignOutputs(planned);
+  /** Every input to process into its output below out, as the planner would plan a new output. */
+  private static List<PlannedInput> plan(Path in, Path out) throws Exception {
+    List<PlannedInput> planned = new ArrayList<>();
+    try (java.util.stream.Stream<Path> files = Files.list(in)) {
+      for (Path f : (Iterable<Path>) files.sorted()::iterator) {
+        String name = f.getFileName().toString();
+        InputFile input =
+            new InputFile(
+                f.toUri().toString(), name, Files.size(f), Files.getLastModifiedTime(f).toMillis());
+        planned.add(PlannedInput.process(input, out.resolve(name).toUri().toString()));
+      }
+    }
     assertEquals(INPUTS, planned.size());
     return planned;
   }

@@ -24,6 +24,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.superres.manifest.ManifestRow;
 import org.superres.samples.SampleImages;
 import org.superres.testing.Fixtures;
 import org.superres.testing.Images;
@@ -60,7 +61,7 @@ class EnhanceJobTest extends SparkTestBase {
   static List<Row> manifest(EnhanceJob.Outcome o) {
     return spark
         .read()
-        .parquet(o.outputRoot + "/_manifest")
+        .parquet(o.layout.root() + "/_manifest")
         .filter("run_id = '" + o.runId + "'")
         .collectAsList();
   }
@@ -93,7 +94,8 @@ class EnhanceJobTest extends SparkTestBase {
       Row r = rows.get(ok);
       assertEquals("ok", r.getAs("status"), ok + ": " + r.getAs("error"));
       for (String col : Row_columns(r)) {
-        if (!List.of("error", "postprocess", "note").contains(col)) { // null when nothing to say
+        if (!List.of("error", "error_kind", "postprocess", "note")
+            .contains(col)) { // null when nothing to say
           assertNotNull(r.getAs(col), ok + " has null " + col);
         }
       }
@@ -120,7 +122,7 @@ class EnhanceJobTest extends SparkTestBase {
     assertFailed(rows.get("truncated.png"), "decode: ");
 
     // JSON Lines: same rows, every column present (nulls written out)
-    Path runDir = local((first.outputRoot + "/_runs/" + first.runId));
+    Path runDir = local((first.layout.root() + "/_runs/" + first.runId));
     List<String> lines = Files.readAllLines(runDir.resolve("manifest.jsonl"));
     assertEquals(7, lines.size());
     ObjectMapper json = new ObjectMapper();
@@ -157,7 +159,7 @@ class EnhanceJobTest extends SparkTestBase {
       assertEquals("skipped", again.get(ok).getAs("status"), ok);
     }
     assertEquals("failed", again.get("empty.png").getAs("status"));
-    assertEquals(0, second.summary.ok);
+    assertEquals(0, second.summary.totals.inputs.ok);
     assertEquals(
         mtime,
         Files.getLastModifiedTime(local((rows.get("page.png").getAs("output_uri")))).toMillis(),
@@ -173,7 +175,7 @@ class EnhanceJobTest extends SparkTestBase {
             "failures.max-ratio=0.5");
     Map<String, Row> rewritten = byName(manifest(third));
     assertEquals("ok", rewritten.get("page.png").getAs("status"));
-    assertEquals(4, third.summary.ok);
+    assertEquals(4, third.summary.totals.inputs.ok);
 
     assertEquals(
         loadsAfterFirstRun,
@@ -181,7 +183,7 @@ class EnhanceJobTest extends SparkTestBase {
         "later runs reuse the loaded model");
 
     // the shared manifest table holds all three runs, each row exactly once
-    assertEquals(21, spark.read().parquet(first.outputRoot + "/_manifest").count());
+    assertEquals(21, spark.read().parquet(first.layout.root() + "/_manifest").count());
     // nothing but outputs and run files in the output root: no temporary files left behind
     try (Stream<Path> files = Files.walk(out)) {
       List<String> leftovers =
@@ -203,7 +205,7 @@ class EnhanceJobTest extends SparkTestBase {
             "model.uri=" + model,
             "failures.max-ratio=0.1");
     assertEquals(3, o.exitCode);
-    assertEquals(3, o.summary.failed);
+    assertEquals(3, o.summary.totals.inputs.failed);
   }
 
   @Test
@@ -215,16 +217,54 @@ class EnhanceJobTest extends SparkTestBase {
             "output.uri=" + out.toUri(),
             "model.uri=" + model,
             "output.format=same");
-    assertEquals(1, o.summary.ok);
+    assertEquals(1, o.summary.totals.inputs.ok);
     assertTrue(
         Files.exists(out.resolve("scene.jpg")), "glob root is the folder before the wildcard");
     assertFalse(Files.exists(out.resolve("box 1")));
+  }
+
+  @Test
+  void pyramidalTiffOutputsAndOutputsOverTheInMemoryLimit() throws Exception {
+    Path out = tmp.resolve("out-pyramid");
+    EnhanceJob.Outcome o =
+        enhance(
+            "input=[\"" + in.toUri() + "\"]",
+            "output.uri=" + out.toUri(),
+            "model.uri=" + model,
+            "output.format=tiff-pyramid",
+            "report.enabled=false");
+    assertEquals(4, o.summary.totals.inputs.ok);
+    org.bytedeco.opencv.opencv_core.MatVector pages =
+        new org.bytedeco.opencv.opencv_core.MatVector();
+    assertTrue(
+        opencv_imgcodecs.imreadmulti(
+            out.resolve("page.tif").toString(), pages, opencv_imgcodecs.IMREAD_UNCHANGED));
+    assertEquals(2, pages.size(), "270x360 then 135x180: the first level that fits a 256 tile");
+    assertEquals(270, pages.get(0).cols());
+    assertEquals(135, pages.get(1).cols());
+
+    // JPEG outputs are encoded whole: over the limit, the input fails naming the key
+    Path jpeg = tmp.resolve("out-limit");
+    EnhanceJob.Outcome j =
+        enhance(
+            "input=[\"" + in.toUri() + "\"]",
+            "output.uri=" + jpeg.toUri(),
+            "model.uri=" + model,
+            "output.format=jpeg",
+            "limits.max-output-pixels-in-memory=50000",
+            "report.enabled=false");
+    Map<String, Row> rows = byName(manifest(j));
+    assertFailed(rows.get("box 1/scene.jpg"), "limits: the output would be 300x210 = 63000");
+    String error = rows.get("box 1/scene.jpg").getAs("error");
+    assertTrue(error.contains("limits.max-output-pixels-in-memory=50000"), error);
+    assertEquals("ok", rows.get("box 1/grey.tif").getAs("status"), "192x120 is under the limit");
   }
 
   private static void assertFailed(Row r, String errorPrefix) {
     assertEquals("failed", r.getAs("status"));
     String error = r.getAs("error");
     assertTrue(error != null && error.startsWith(errorPrefix), error);
+    assertTrue(error.startsWith(r.getAs("error_kind") + ": "), "error_kind names the kind: " + r);
     assertNotNull(r.getAs("finished_at"));
     assertNotNull(r.getAs("executor_id"));
   }

@@ -21,6 +21,7 @@ import org.superres.engine.DecodedImage;
 import org.superres.engine.ExifOrientation;
 import org.superres.engine.ImageCodec;
 import org.superres.engine.ImageLimits;
+import org.superres.manifest.ManifestRow;
 import org.superres.testing.Fixtures;
 import org.superres.testing.HostileCorpus;
 
@@ -59,7 +60,7 @@ class HostileInputsTest {
                       "limits.max-input-bytes=" + HostileCorpus.MAX_BYTES,
                       "failures.max-ratio=1",
                       "partitions.max-files=8"))
-              .afterPlanning(inputs -> delete(in.resolve(HostileCorpus.VANISHING)))
+              .afterPlanning(() -> delete(in.resolve(HostileCorpus.VANISHING)))
               .run();
     } finally {
       spark.stop();

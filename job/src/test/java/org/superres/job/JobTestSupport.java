@@ -17,12 +17,33 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.superres.config.ConfigLoader;
 import org.superres.config.JobSettings;
+import org.superres.listing.InputSource;
+import org.superres.output.OutputLayout;
+import org.superres.plan.Plan;
+import org.superres.plan.PlanLayout;
+import org.superres.plan.RunPlanner;
 
 /** Small helpers of the robustness tests: the model, settings, sessions, and reading a run back. */
 public final class JobTestSupport {
   static final ObjectMapper JSON = new ObjectMapper();
 
   private JobTestSupport() {}
+
+  /** The job's own listing, planning and layout of a run's inputs, as EnhanceJob does them. */
+  public static PlanLayout.Result layOut(SparkSession spark, JobSettings settings)
+      throws Exception {
+    org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(settings.outputUri);
+    OutputLayout layout =
+        new OutputLayout(
+            out.getFileSystem(spark.sparkContext().hadoopConfiguration())
+                .makeQualified(out)
+                .toString());
+    Plan plan =
+        new RunPlanner(spark, settings, layout, null, settings.outputMode)
+            .plan(InputSource.listed(spark, settings, layout));
+    return new PlanLayout(settings.partitionTargetBytes, settings.partitionMaxFiles)
+        .layOut(spark, plan, 0, layout.galleryDir("test"));
+  }
 
   public static JobSettings settings(String... sets) {
     return JobSettings.from(ConfigLoader.load(null, Arrays.asList(sets)));

@@ -37,6 +37,7 @@ import org.apache.spark.status.api.v1.JobData;
 import org.apache.spark.util.kvstore.InMemoryStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.superres.cli.EnhanceCommand;
 import org.superres.samples.SampleImages;
 import org.superres.testing.Fixtures;
 import org.superres.testing.Images;
@@ -47,8 +48,8 @@ import scala.collection.JavaConverters;
  * What an operator sees of a run through Spark's own tools, on a local Spark with its UI: every
  * Spark job carries a job group and a description naming the run and its stage; the superres
  * metrics source is served by Spark's Prometheus servlet; the event log replays through the History
- * Server's classes (ReplayListenerBus into an AppStatusStore) with the same job names. Two runs: a
- * full one, then an incremental one whose listing reads the first run's manifest (a Spark job).
+ * Server's classes (ReplayListenerBus into an AppStatusStore) with the same job names. Two runs, as
+ * the command line makes them (the run, then its report): a full one, then an incremental one.
  */
 class OperatorViewTest {
   private static final Pattern GROUP =
@@ -104,26 +105,24 @@ class OperatorViewTest {
               });
       String model = Fixtures.ownModel().toString();
       first =
-          new EnhanceJob(
-                  spark,
-                  JobTestSupport.settings(
-                      "input=[\"" + in.toUri() + "\"]",
-                      "output.uri=" + out.toUri(),
-                      "model.uri=" + model,
-                      "partitions.max-files=2",
-                      "device.threads=1",
-                      "report.samples=2"))
-              .run();
+          EnhanceCommand.runAndReport(
+              spark,
+              JobTestSupport.settings(
+                  "input=[\"" + in.toUri() + "\"]",
+                  "output.uri=" + out.toUri(),
+                  "model.uri=" + model,
+                  "partitions.max-files=2",
+                  "device.threads=1",
+                  "report.samples=2"));
       second =
-          new EnhanceJob(
-                  spark,
-                  JobTestSupport.settings(
-                      "input=[\"" + in.toUri() + "\"]",
-                      "output.uri=" + out.toUri(),
-                      "model.uri=" + model,
-                      "incremental.since=last",
-                      "device.threads=1"))
-              .run();
+          EnhanceCommand.runAndReport(
+              spark,
+              JobTestSupport.settings(
+                  "input=[\"" + in.toUri() + "\"]",
+                  "output.uri=" + out.toUri(),
+                  "model.uri=" + model,
+                  "incremental.since=last",
+                  "device.threads=1"));
       assertEquals(0, first.exitCode);
       assertEquals(0, second.exitCode);
       String ui = spark.sparkContext().uiWebUrl().get();
@@ -155,12 +154,14 @@ class OperatorViewTest {
     assertTrue(
         liveStages.containsAll(
             Set.of(
+                first.runId + " listing",
                 first.runId + " enhance",
                 first.runId + " manifest-commit",
                 first.runId + " report",
                 second.runId + " listing",
                 second.runId + " enhance",
-                second.runId + " manifest-commit")),
+                second.runId + " manifest-commit",
+                second.runId + " report")),
         "stages with Spark jobs: " + liveStages);
 
     // The event log, replayed as the History Server does, shows the same jobs with the same names.

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 import org.superres.engine.ImageFormat;
+import org.superres.output.OutputLayout;
 
 /** Output paths stay below --output whatever a listed name looks like. */
 class OutputLayoutTraversalTest {

@@ -27,6 +27,9 @@ import org.superres.engine.ModelKind;
 import org.superres.engine.ModelSpec;
 import org.superres.engine.Precision;
 import org.superres.engine.SuperResNet;
+import org.superres.manifest.ManifestRow;
+import org.superres.plan.InputFile;
+import org.superres.plan.PlannedInput;
 import org.superres.samples.SampleImages;
 import org.superres.testing.Fixtures;
 import org.superres.testing.Images;
@@ -49,8 +52,10 @@ class PipelineOverlapTest {
         JobSettings.from(ConfigLoader.load(null, java.util.List.of("tiling.tile=0")));
     Path in = tmp.resolve("scan.png");
     Files.write(in, Images.encode(SampleImages.scene(48, 32, 1), ".png"));
-    InputFile input = new InputFile(in.toUri().toString(), "scan.png", Files.size(in), 0);
-    input.outputUri = tmp.resolve("out/scan.png").toUri().toString();
+    PlannedInput input =
+        PlannedInput.process(
+            new InputFile(in.toUri().toString(), "scan.png", Files.size(in), 0L),
+            tmp.resolve("out/scan.png").toUri().toString());
     ImagePipeline pipeline = new ImagePipeline(settings, spec, () -> net, new Configuration());
 
     ExecutorService pool = Executors.newFixedThreadPool(3);

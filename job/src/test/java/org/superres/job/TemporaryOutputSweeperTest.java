@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,11 +16,14 @@ import org.junit.jupiter.api.io.TempDir;
 class TemporaryOutputSweeperTest {
   @TempDir Path dir;
 
-  private InputFile output(String name, boolean skip) {
-    InputFile in = new InputFile("file:/in/" + name, name, 1, 0);
-    in.outputUri = dir.resolve(name).toUri().toString();
-    in.skip = skip;
-    return in;
+  private Set<String> names(String dirUri, List<String> targets) {
+    Set<String> names = new HashSet<>();
+    for (String t : targets) {
+      if (new org.apache.hadoop.fs.Path(t).getParent().toString().equals(dirUri)) {
+        names.add(new org.apache.hadoop.fs.Path(t).getName());
+      }
+    }
+    return names;
   }
 
   @Test
@@ -29,9 +34,9 @@ class TemporaryOutputSweeperTest {
     Files.write(dir.resolve(".c.png.tmp"), new byte[] {1}); // not our naming
     Files.write(dir.resolve(".x.png.t9.tmp"), new byte[] {1}); // no such output in this run
 
-    int removed =
-        new TemporaryOutputSweeper(new Configuration())
-            .sweep(List.of(output("a.png", false), output("b.png", true)));
+    String d = new org.apache.hadoop.fs.Path("file:" + dir).toString();
+    List<String> written = TemporaryOutputSweeper.targets(d + "/a.png", null);
+    int removed = TemporaryOutputSweeper.sweepDir(d, names(d, written), new Configuration());
 
     assertEquals(1, removed);
     assertFalse(Files.exists(dir.resolve(".a.png.t17.tmp")));
@@ -44,14 +49,15 @@ class TemporaryOutputSweeperTest {
   @Test
   void removesTemporariesOfTheRunsReportAssetsToo() throws Exception {
     Path assets = Files.createDirectories(dir.resolve("_runs/R1/report-assets"));
-    Files.write(
-        assets.resolve(".00001-model.png.t4.tmp"), new byte[] {1}); // killed while writing a crop
-    Files.write(
-        assets.resolve("00002-model.png"), new byte[] {1}); // another sample's finished asset
-    InputFile sampled = output("a.png", false);
-    sampled.reportAssets = assets.resolve("00001").toUri().toString();
+    // killed while writing a crop
+    Files.write(assets.resolve(".00001-model.png.t4.tmp"), new byte[] {1});
+    // another sample's finished asset
+    Files.write(assets.resolve("00002-model.png"), new byte[] {1});
+    String d = new org.apache.hadoop.fs.Path("file:" + assets).toString();
+    String out = new org.apache.hadoop.fs.Path("file:" + dir).toString() + "/a.png";
+    List<String> written = TemporaryOutputSweeper.targets(out, d + "/00001");
 
-    int removed = new TemporaryOutputSweeper(new Configuration()).sweep(List.of(sampled));
+    int removed = TemporaryOutputSweeper.sweepDir(d, names(d, written), new Configuration());
 
     assertEquals(1, removed);
     assertFalse(Files.exists(assets.resolve(".00001-model.png.t4.tmp")));

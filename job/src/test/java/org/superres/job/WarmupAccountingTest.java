@@ -69,7 +69,7 @@ class WarmupAccountingTest extends SparkTestBase {
                 Files.readAllBytes(
                     Paths.get(
                         java.net.URI.create(
-                            o.outputRoot + "/_runs/" + o.runId + "/summary.json"))));
+                            o.layout.root() + "/_runs/" + o.runId + "/summary.json"))));
     JsonNode m = summary.get("model");
     assertEquals(
         1, m.get("loads").asInt(), "two task slots, four partitions: still one load, counted once");
@@ -78,7 +78,7 @@ class WarmupAccountingTest extends SparkTestBase {
     assertEquals(
         1 + inputs, loaded.net.forwards(), "one warm-up forward, then one per (untiled) image");
 
-    List<Row> rows = spark.read().parquet(o.outputRoot + "/_manifest").collectAsList();
+    List<Row> rows = spark.read().parquet(o.layout.root() + "/_manifest").collectAsList();
     assertEquals(inputs, rows.size());
     long readyAt = loaded.readyAt.toEpochMilli();
     for (Row r : rows) {

@@ -29,6 +29,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.superres.cli.EnhanceCommand;
 import org.superres.cli.SparkSessions;
 import org.superres.config.ConfigLoader;
 import org.superres.config.JobSettings;
@@ -118,9 +119,9 @@ class RunReportBrowserTest {
                     "progress.interval-seconds=60",
                     "postprocess.clahe.enabled=true",
                     "postprocess.clahe.clip-limit=1.5")));
-    EnhanceJob.Outcome outcome = new EnhanceJob(spark, settings).run();
-    assertEquals(samples.size(), outcome.summary.ok);
-    assertEquals(1, outcome.summary.failed);
+    EnhanceJob.Outcome outcome = EnhanceCommand.runAndReport(spark, settings);
+    assertEquals(samples.size(), outcome.summary.totals.inputs.ok);
+    assertEquals(1, outcome.summary.totals.inputs.failed);
 
     Path runDir = output.resolve("_runs").resolve(outcome.runId);
     Path report = runDir.resolve("report.html");

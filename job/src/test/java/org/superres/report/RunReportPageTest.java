@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,9 +24,8 @@ class RunReportPageTest {
   void inputDerivedStringsNeverBecomeMarkup() {
     RunReportData d = data();
     d.failures.add(
-        new String[] {
-          "file:/in/<script>alert(1)</script>.png", "decode: bad <b>header</b> & \"quote\""
-        });
+        new RunReportData.Failure(
+            "file:/in/<script>alert(1)</script>.png", "decode", "bad <b>header</b> & \"quote\""));
     d.failuresTotal = 1;
     d.postprocess = "<i>x</i>";
     String html = RunReportPage.render(d);
@@ -63,13 +60,9 @@ class RunReportPageTest {
     d.runId = "20261128T000000Z-abcd";
     d.outputRoot = "file:/out";
     d.runDir = "file:/out/_runs/20261128T000000Z-abcd";
-    Map<String, Object> inputs = new LinkedHashMap<>();
-    inputs.put("listed", 1L);
-    inputs.put("ok", 0L);
-    inputs.put("skipped", 0L);
-    inputs.put("failed", 1L);
-    d.summary.put("inputs", inputs);
-    d.summary.put("exit_code", 3);
+    d.summary.totals.inputs.listed = 1;
+    d.summary.totals.inputs.failed = 1;
+    d.summary.exitCode = 3;
     d.inputMegapixels = new Histogram(0, 0, new long[0]);
     d.imageMillis = new Histogram(0, 0, new long[0]);
     return d;

@@ -29,7 +29,7 @@ import org.superres.testing.Fixtures;
 
 /**
  * The S3 server is stopped in the middle of a run and started again a few seconds later: S3A's
- * retries (settings as in job/STORAGE.md) carry the run through, every input has one manifest row,
+ * retries (settings as in docs/storage.md) carry the run through, every input has one manifest row,
  * and every output object is a whole image.
  */
 class S3OutageFaultTest {
@@ -77,7 +77,8 @@ class S3OutageFaultTest {
             "device.threads=1",
             "--conf",
             "spark.extraListeners=" + TaskFailureCounter.class.getName(),
-            // What STORAGE.md recommends for flaky endpoints: S3A retries connectivity failures
+            // What docs/storage.md recommends for flaky endpoints: S3A retries connectivity
+            // failures
             // this long.
             "--conf",
             "spark.hadoop.fs.s3a.retry.limit=20",

@@ -112,6 +112,11 @@ public final class Bench {
       report.put("throughput", throughput(models, results, convFlops));
       report.put("rss", rss(models, work));
     }
+    if (o.gigapixel) {
+      BenchModel model =
+          o.rssModel != null ? BenchModel.resolve(o.rssModel) : models.get(models.size() - 1);
+      report.put("gigapixel", new GigapixelBench(o, model, work).run());
+    }
     report.put("machine_after", Map.of("loadavg", Machine.loadAverage()));
     report.put("finished_at", Instant.now().toString());
     return report;
@@ -346,7 +351,8 @@ public final class Bench {
       log("peak RSS of one " + size + "² image (" + model.label + ", child JVM)");
       Path in = BenchImages.write(work.resolve("rss-" + size), size, 1, 2000).get(0);
       Map<String, Object> m =
-          PeakRss.measure(in, model, o.tile, o.overlap, o.rssXmx, work.resolve("rss-out.png"));
+          PeakRss.measure(
+              in, model, o.tile, o.overlap, o.rssXmx, work.resolve("rss-out.png"), false);
       peaks[i] = (Long) m.get("peak_kb");
       rss.put("size_" + size, m);
     }

@@ -96,9 +96,36 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--only",
-      paramLabel = "matrix",
-      description = "run only the slots x threads matrix")
+      paramLabel = "matrix|gigapixel",
+      description =
+          "run only the slots x threads matrix, or only the gigapixel figures (streamed RSS,"
+              + " launcher RSS, streamed/in-memory throughput; docs/gigapixel.md)")
   String only;
+
+  @Option(
+      names = "--gigapixel-mp",
+      split = ",",
+      paramLabel = "MP,MP",
+      description = "input megapixels of the streamed RSS probes (default 10,100)")
+  double[] gigapixelMp = o.gigapixelMegapixels;
+
+  @Option(names = "--gigapixel-xmx", paramLabel = "SIZE", description = "-Xmx of those probes (1g)")
+  String gigapixelXmx = o.gigapixelXmx;
+
+  @Option(
+      names = "--launcher-mp",
+      paramLabel = "MP",
+      description = "input megapixels of the submit/superres run (default 36; 0 = none)")
+  double launcherMp = o.launcherMegapixels;
+
+  @Option(
+      names = "--gigapixel-throughput-size",
+      paramLabel = "N",
+      description = "edge of the streamed vs in-memory throughput images (default 1024)")
+  int gigapixelThroughputSize = o.gigapixelThroughputSize;
+
+  @Option(names = "--gigapixel-throughput-images", paramLabel = "N")
+  int gigapixelThroughputImages = o.gigapixelThroughputImages;
 
   @Option(
       names = "--throughput-models",
@@ -129,9 +156,10 @@ public final class BenchCommand implements Callable<Integer> {
       throw new ConfigError(
           "bench: --repeats must be >= 1, --sizes non-empty, --rss-sizes two sizes");
     }
-    if (only != null && !only.equals("matrix")) {
+    if (only != null && !only.equals("matrix") && !only.equals("gigapixel")) {
       throw new ConfigError(
-          "bench: --only takes one value, matrix (the slots x threads runs alone)");
+          "bench: --only takes matrix (the slots x threads runs alone) or gigapixel (issue 17's"
+              + " figures alone)");
     }
     o.models = models;
     o.sizes = sizes;
@@ -141,7 +169,13 @@ public final class BenchCommand implements Callable<Integer> {
     o.rssSizes = rssSizes;
     o.rssModel = rssModel;
     o.rssXmx = rssXmx;
-    o.matrix = only != null || !matrix.equals("off");
+    o.gigapixel = "gigapixel".equals(only);
+    o.matrix = "matrix".equals(only) || (only == null && !matrix.equals("off"));
+    o.gigapixelMegapixels = gigapixelMp;
+    o.gigapixelXmx = gigapixelXmx;
+    o.launcherMegapixels = launcherMp;
+    o.gigapixelThroughputSize = gigapixelThroughputSize;
+    o.gigapixelThroughputImages = gigapixelThroughputImages;
     o.compare = only == null;
     o.matrixSize = matrixSize;
     o.matrixImages = matrixImages;

@@ -44,6 +44,20 @@ public final class BenchOptions {
   public boolean compare = true;
 
   public boolean matrix = true;
+
+  /** The issue 17 figures (GigapixelBench): only with --only gigapixel. */
+  public boolean gigapixel = false;
+
+  /** Input sizes (megapixels) of the streamed RSS probes; the ratio is last over first. */
+  public double[] gigapixelMegapixels = {10, 100};
+
+  public String gigapixelXmx = "1g";
+
+  /** Input of the launcher run (megapixels); 0 = not run. */
+  public double launcherMegapixels = 36;
+
+  public int gigapixelThroughputSize = 1024;
+  public int gigapixelThroughputImages = 1;
   public int[] matrixSlots = {1, 2};
   public int[] matrixThreads = {1, 2};
   public int matrixSize = 512;

@@ -4,7 +4,7 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 
-/** The bench report as one plain-text table (what README's Performance section quotes). */
+/** The bench report as one plain-text table (what docs/performance.md quotes). */
 public final class BenchTable {
   private BenchTable() {}
 
@@ -35,6 +35,58 @@ public final class BenchTable {
     if (report.containsKey("throughput")) {
       printThroughputAndRss(report, out);
     }
+    if (report.containsKey("gigapixel")) {
+      printGigapixel((Map<String, Object>) report.get("gigapixel"), out);
+    }
+  }
+
+  /** Issue 17's figures, as docs/gigapixel.md quotes them. */
+  @SuppressWarnings("unchecked")
+  private static void printGigapixel(Map<String, Object> g, PrintStream out) {
+    out.printf(
+        "%ngigapixel (%s, tile %s/%s; load average %s -> %s):%n",
+        g.get("model"),
+        g.get("tile"),
+        g.get("overlap"),
+        g.get("loadavg_before"),
+        g.get("loadavg_after"));
+    for (Map<String, Object> m : (List<Map<String, Object>>) g.get("rss")) {
+      out.printf(
+          "  streamed, child JVM -Xmx%s: %s MP PNG in -> %s MP PNG out: peak RSS %d MB (after model"
+              + " load %d MB), %.0f s, %d tiles%n",
+          g.get("xmx"),
+          m.get("input_megapixels"),
+          m.get("output_megapixels"),
+          (Long) m.get("peak_kb") / 1024,
+          (Long) m.get("base_kb") / 1024,
+          (Long) m.get("wall_ms") / 1e3,
+          m.get("tiles"));
+    }
+    if (g.containsKey("rss_ratio_largest_over_smallest")) {
+      out.printf(
+          "  peak RSS ratio, largest over smallest input: %s%n",
+          g.get("rss_ratio_largest_over_smallest"));
+    }
+    Map<String, Object> l = (Map<String, Object>) g.get("launcher");
+    if (l != null) {
+      out.printf(
+          "  submit/superres enhance (local mode, whole process, %s) on %s MP: peak RSS %d MB,"
+              + " %.0f s%n",
+          l.get("java_opts"),
+          l.get("input_megapixels"),
+          (Long) l.get("peak_kb") / 1024,
+          (Long) l.get("wall_ms") / 1e3);
+    }
+    Map<String, Object> t = (Map<String, Object>) g.get("throughput");
+    out.printf(
+        "  throughput on %s x %s² PNG: streamed %s MP/s, in memory %s MP/s: streamed/in-memory %s"
+            + " (paired %s)%n",
+        t.get("images"),
+        t.get("size"),
+        t.get("streamed_megapixels_per_second"),
+        t.get("in_memory_megapixels_per_second"),
+        t.get("streamed_over_in_memory"),
+        t.get("streamed_over_in_memory_paired"));
   }
 
   @SuppressWarnings("unchecked")

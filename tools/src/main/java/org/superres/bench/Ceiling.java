@@ -10,7 +10,10 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_dnn.Net;
 import org.bytedeco.opencv.opencv_dnn_superres.DnnSuperResImpl;
+import org.superres.engine.Device;
 import org.superres.engine.DeviceSelector;
+import org.superres.engine.DnnTarget;
+import org.superres.engine.Precision;
 
 /**
  * The ceiling: how fast a model could run on this CPU if inference were pure convolution at the
@@ -29,8 +32,7 @@ final class Ceiling {
     DeviceSelector.ensureNativesLoaded();
     byte[] graph = ConvGraph.conv3x3(channels, 7);
     Net net = opencv_dnn.readNetFromTensorflow(new BytePointer(graph), graph.length);
-    net.setPreferableBackend(opencv_dnn.DNN_BACKEND_OPENCV);
-    net.setPreferableTarget(opencv_dnn.DNN_TARGET_CPU);
+    DnnTarget.of(Device.CPU, Precision.FP32).applyTo(net);
     int[] shape = {1, channels, size, size};
     Mat blob = new Mat(shape.length, shape, opencv_core.CV_32F);
     opencv_core.randu(

@@ -7,9 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import org.superres.cli.EnhanceCommand;
 import org.superres.config.ConfigLoader;
 import org.superres.config.JobSettings;
 import org.superres.job.EnhanceJob;
+import org.superres.manifest.ManifestTotals;
+import org.superres.manifest.RunSummary;
 
 /**
  * The full enhance job (EnhanceJob, local mode, file://) over one image set: listing, planning,
@@ -63,43 +66,35 @@ final class JobPass {
     sets.addAll(extraSets);
     JobSettings settings = JobSettings.from(ConfigLoader.load(null, sets));
     // In local mode the executor is this JVM, and the job sets OpenCV's threads only once per JVM;
-    // the
-    // bench changes them between runs, so it sets them itself (a negative count restores OpenCV's
-    // default).
+    // the bench changes them between runs, so it sets them itself (a negative count restores
+    // OpenCV's default).
     ThreadSetting.apply(threads);
-    EnhanceJob.Outcome outcome = new EnhanceJob(spark, settings).run();
+    EnhanceJob.Outcome outcome = EnhanceCommand.runAndReport(spark, settings);
+    RunSummary summary = outcome.summary;
+    ManifestTotals.Inputs inputs = summary.totals.inputs;
     boolean skipRun = !overrides.isEmpty();
-    if ((skipRun ? outcome.summary.skipped : outcome.summary.ok) != outcome.summary.listed) {
+    if ((skipRun ? inputs.skipped : inputs.ok) != inputs.listed) {
       throw new IllegalStateException(
           "bench job run "
               + outcome.runId
               + ": only "
-              + outcome.summary.ok
+              + inputs.ok
               + " of "
-              + outcome.summary.listed
+              + inputs.listed
               + " images ok; see "
-              + outcome.outputRoot
-              + "/_runs/"
-              + outcome.runId);
+              + outcome.layout.runDir(outcome.runId));
     }
-    Map<String, Object> f = outcome.summary.fields;
-    double seconds = ((Number) f.get("processing_seconds")).doubleValue();
-    long pixels = Math.round(((Number) f.get("ok_input_megapixels")).doubleValue() * 1e6);
-    int n = (int) (skipRun ? outcome.summary.skipped : outcome.summary.ok);
+    long pixels = Math.round(summary.totals.okInputMegapixels * 1e6);
+    int n = (int) (skipRun ? inputs.skipped : inputs.ok);
     Map<String, Double> stages = new LinkedHashMap<>();
     stages.put("load", 0.0);
-    @SuppressWarnings("unchecked")
-    Map<String, Map<String, Object>> st = (Map<String, Map<String, Object>>) f.get("stages_ms");
     for (String s : new String[] {"read", "decode", "infer", "encode", "write"}) {
-      stages.put(
-          s, ((Number) st.get(s).get("sum")).doubleValue() / Math.max(1, outcome.summary.ok));
+      stages.put(s, summary.totals.stagesMs.get(s).sum / (double) Math.max(1, inputs.ok));
     }
-    PassResult r = new PassResult(n, pixels, seconds, stages);
-    @SuppressWarnings("unchecked")
-    Map<String, Object> m = (Map<String, Object>) f.get("model");
-    r.extra.put("wall_seconds", f.get("wall_seconds"));
-    r.extra.put("model_loads", m.get("loads"));
-    r.extra.put("model_load_ms", m.get("load_ms_total"));
+    PassResult r = new PassResult(n, pixels, summary.processingSeconds, stages);
+    r.extra.put("wall_seconds", summary.wallSeconds);
+    r.extra.put("model_loads", summary.model.loads);
+    r.extra.put("model_load_ms", summary.model.loadMsTotal);
     return r;
   }
 }

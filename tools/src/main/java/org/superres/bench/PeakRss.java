@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  */
 final class PeakRss {
   private static final Pattern LINE =
-      Pattern.compile("RSS base_kb=(\\d+) peak_kb=(\\d+) tiles=(\\d+)");
+      Pattern.compile("RSS base_kb=(\\d+) peak_kb=(\\d+) tiles=(\\d+) output=\\S+ wall_ms=(\\d+)");
 
   private PeakRss() {}
 
@@ -26,9 +26,17 @@ final class PeakRss {
    * A field of /proc/self/status in kB (VmHWM: peak resident set), or -1 where there is no /proc.
    */
   static long readStatusKb(String field) {
+    return status(Paths.get("/proc/self/status"), field);
+  }
+
+  /** The same field of another process; -1 once it is gone. */
+  static long statusKb(long pid, String field) {
+    return status(Paths.get("/proc", Long.toString(pid), "status"), field);
+  }
+
+  private static long status(Path file, String field) {
     try {
-      for (String l :
-          Files.readAllLines(Paths.get("/proc/self/status"), StandardCharsets.US_ASCII)) {
+      for (String l : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
         if (l.startsWith(field + ":")) {
           return Long.parseLong(l.replaceAll("[^0-9]", ""));
         }
@@ -39,9 +47,12 @@ final class PeakRss {
     return -1;
   }
 
-  /** Runs the probe on {@code input}; returns base_kb (after model load), peak_kb and tiles. */
+  /**
+   * Runs the probe on {@code input}; returns base_kb (after model load), peak_kb, tiles and wall_ms
+   * (of the image). streamed: the streamed path (EnhanceToFile) instead of the in-memory one.
+   */
   static Map<String, Object> measure(
-      Path input, BenchModel model, int tile, int overlap, String xmx, Path out)
+      Path input, BenchModel model, int tile, int overlap, String xmx, Path out, boolean streamed)
       throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
@@ -56,6 +67,7 @@ final class PeakRss {
     cmd.add(Integer.toString(tile));
     cmd.add(Integer.toString(overlap));
     cmd.add(out.toString());
+    cmd.add(streamed ? "streamed" : "in-memory");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     int rc = p.waitFor();
@@ -68,6 +80,7 @@ final class PeakRss {
     r.put("base_kb", Long.parseLong(m.group(1)));
     r.put("peak_kb", Long.parseLong(m.group(2)));
     r.put("tiles", Integer.parseInt(m.group(3)));
+    r.put("wall_ms", Long.parseLong(m.group(4)));
     return r;
   }
 }

@@ -142,8 +142,61 @@ class BenchHarnessTest {
   }
 
   @Test
-  void onlyAcceptsMatrix() throws Exception {
+  void onlyAcceptsMatrixOrGigapixel() throws Exception {
     assertEquals(2, ToolsMain.run(new String[] {"bench", "--only", "rss"}));
+  }
+
+  @Test
+  void onlyGigapixelReportsStreamedRssItsRatioAndThroughput() throws Exception {
+    Path json = tmp.resolve("giga.json");
+    java.io.ByteArrayOutputStream table = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream stdout = System.out;
+    int rc;
+    System.setOut(new java.io.PrintStream(table, true, "UTF-8"));
+    try {
+      rc =
+          ToolsMain.run(
+              new String[] {
+                "bench",
+                "--only",
+                "gigapixel",
+                "--models",
+                MODEL.toString(),
+                "--gigapixel-mp",
+                "0.01,0.04",
+                "--gigapixel-xmx",
+                "512m",
+                "--launcher-mp",
+                "0",
+                "--gigapixel-throughput-size",
+                "40",
+                "--repeats",
+                "1",
+                "--set",
+                "tiling.tile=24",
+                "--set",
+                "tiling.overlap=4",
+                "--work-dir",
+                tmp.resolve("work").toString(),
+                "--json",
+                json.toString()
+              });
+    } finally {
+      System.setOut(stdout);
+    }
+    assertEquals(0, rc);
+    JsonNode g = new ObjectMapper().readTree(json.toFile()).get("gigapixel");
+    assertEquals(2, g.get("rss").size());
+    for (JsonNode m : g.get("rss")) {
+      positiveFinite(m.get("peak_kb"));
+      assertEquals(
+          9 * m.get("input_megapixels").asDouble(), m.get("output_megapixels").asDouble(), 0.05);
+    }
+    positiveFinite(g.get("rss_ratio_largest_over_smallest"));
+    positiveFinite(g.at("/throughput/streamed_over_in_memory"));
+    String printed = table.toString("UTF-8");
+    assertTrue(printed.contains("peak RSS ratio, largest over smallest input"), printed);
+    assertTrue(printed.contains("streamed/in-memory"), printed);
   }
 
   private static void positiveFinite(JsonNode n) {
