@@ -57,7 +57,10 @@ public final class EnhancePartition
             runId,
             SparkEnv.get().executorId(),
             hostName(),
-            task.attemptNumber(),
+            // A rerun of the task counts, whether Spark retried it or reran its whole stage (after
+            // an
+            // executor's shuffle output was lost, the new stage attempt starts at attempt 0 again).
+            task.stageAttemptNumber() + task.attemptNumber(),
             "t" + task.taskAttemptId());
     // Before any image: a backend this executor cannot run fails the task here, with one clear
     // error.

@@ -78,7 +78,7 @@ class ArchiveDiskTest {
     assertEquals("failed", gif.get("status").asText());
     assertEquals("limits", gif.get("error_kind").asText());
     assertTrue(
-        gif.get("error").asText().contains("GIF logical screen is 20000x20000"), gif.toString());
+        gif.get("error").asText().contains("GIF logical screen is 40000x40000"), gif.toString());
 
     // A nightly rerun lists exactly the same inputs: not its own outputs, not its report images.
     t = System.nanoTime();
@@ -193,7 +193,7 @@ class ArchiveDiskTest {
     Files.createDirectories(scans.resolve("sub"));
     Files.write(scans.resolve("sub/c.png"), png);
     Files.write(scans.resolve(COLONS), png);
-    Files.write(scans.resolve("screen.gif"), gifWithScreen(20000, 20000));
+    Files.write(scans.resolve("screen.gif"), gifWithScreen(40000, 40000));
     run("mkfifo", scans.resolve("fifo.png").toString());
     run(
         "python3",

@@ -50,6 +50,27 @@ public final class S3ProxyServer implements AutoCloseable {
     script("stop", null);
   }
 
+  /**
+   * Freezes the server process (SIGSTOP): connections are still accepted by the kernel, and then
+   * nothing is sent, as with an object store that stalls mid-read.
+   */
+  void pause() throws IOException, InterruptedException {
+    signal("-STOP");
+  }
+
+  /** Lets a paused server go on (SIGCONT). */
+  void resume() throws IOException, InterruptedException {
+    signal("-CONT");
+  }
+
+  private void signal(String signal) throws IOException, InterruptedException {
+    String pid = Files.readString(dir.resolve("s3proxy.pid"), StandardCharsets.UTF_8).trim();
+    Process p = new ProcessBuilder("kill", signal, pid).redirectErrorStream(true).start();
+    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IOException("kill " + signal + " " + pid + " failed");
+    }
+  }
+
   /** Starts it again on the same port with the same data. */
   void restart() throws IOException, InterruptedException {
     script("start", endpoint.substring(endpoint.lastIndexOf(':') + 1));

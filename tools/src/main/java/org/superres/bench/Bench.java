@@ -31,7 +31,7 @@ public final class Bench {
   static final String RAW = "raw";
   static final String JOB = "job";
   static final String PER_IMAGE = "per_image_load";
-  private static final String[] MODES = {RAW, JOB, PER_IMAGE};
+  static final String PYTHON = "python";
 
   private final BenchOptions o;
   private final Set<String> warmed = new HashSet<>();
@@ -117,6 +117,9 @@ public final class Bench {
           o.rssModel != null ? BenchModel.resolve(o.rssModel) : models.get(models.size() - 1);
       report.put("gigapixel", new GigapixelBench(o, model, work).run());
     }
+    if (o.planning) {
+      report.put("planning", new PlanningBench(o.planningInputs, o.planningXmx, work).run());
+    }
     report.put("machine_after", Map.of("loadavg", Machine.loadAverage()));
     report.put("finished_at", Instant.now().toString());
     return report;
@@ -162,22 +165,27 @@ public final class Bench {
       throws Exception {
     log(
         String.format(
-            "%s at %d² x %d images: %d interleaved repeats of %s",
-            model.label, size, files.size(), o.repeats, String.join(", ", MODES)));
+            "%s at %d² x %d images: %d interleaved repeats of raw, job, per-image load, python",
+            model.label, size, files.size(), o.repeats));
     Map<String, List<PassResult>> passes = new LinkedHashMap<>();
     List<Double> fixed = new ArrayList<>();
     JobPass job = new JobPass(spark, model, jobSets());
+    PythonLoop python = PythonLoop.create(model, o.threads, work);
+    String[] modes =
+        python == null
+            ? new String[] {RAW, JOB, PER_IMAGE}
+            : new String[] {RAW, JOB, PER_IMAGE, PYTHON};
     try (PlainLoop raw = new PlainLoop(model, false);
         PlainLoop perImage = new PlainLoop(model, true)) {
       if (warmed.add(model.label)) {
         // First use in this JVM: class loading, JIT, Spark's first job and the model cache are paid
         // here.
-        for (String mode : MODES) pass(mode, raw, perImage, job, in, files, work);
+        for (String mode : modes) pass(mode, raw, perImage, job, python, in, files, work);
       }
       for (int rep = 0; rep < o.repeats; rep++) {
-        for (int i = 0; i < MODES.length; i++) {
-          String mode = MODES[(i + rep) % MODES.length];
-          PassResult r = pass(mode, raw, perImage, job, in, files, work);
+        for (int i = 0; i < modes.length; i++) {
+          String mode = modes[(i + rep) % modes.length];
+          PassResult r = pass(mode, raw, perImage, job, python, in, files, work);
           passes.computeIfAbsent(mode, k -> new ArrayList<>()).add(r);
           log(
               String.format(
@@ -196,9 +204,9 @@ public final class Bench {
     r.put("model", model.label);
     r.put("size", size);
     r.put("images", files.size());
-    Map<String, Object> modes = new LinkedHashMap<>();
-    for (String mode : MODES) modes.put(mode, summarize(passes.get(mode)));
-    r.put("modes", modes);
+    Map<String, Object> byMode = new LinkedHashMap<>();
+    for (String mode : modes) byMode.put(mode, summarize(passes.get(mode)));
+    r.put("modes", byMode);
     Map<String, Object> ratios = new LinkedHashMap<>();
     ratios.put("job_over_raw", Stats.round(Stats.ratio(modeMp(r, JOB), modeMp(r, RAW)), 3));
     ratios.put("job_over_raw_paired", Stats.round(paired(passes.get(JOB), passes.get(RAW)), 3));
@@ -222,9 +230,45 @@ public final class Bench {
     ratios.put(
         "raw_over_per_image_load_paired",
         Stats.round(paired(passes.get(RAW), passes.get(PER_IMAGE)), 3));
+    if (python != null) {
+      // The job's processing against the script a user would write instead (issue 16: >= 1.25).
+      ratios.put("job_over_python", Stats.round(Stats.ratio(modeMp(r, JOB), modeMp(r, PYTHON)), 3));
+      ratios.put(
+          "job_over_python_paired", Stats.round(paired(passes.get(JOB), passes.get(PYTHON)), 3));
+      ratios.put("python_opencv", passes.get(PYTHON).get(0).extra.get("opencv"));
+    }
     r.put("ratios", ratios);
+    r.put("whole_command", wholeCommand(model, in, work));
     r.put("tiling", tiling(model, files.subList(0, 1)));
     return r;
+  }
+
+  /**
+   * The whole {@code submit/superres enhance} on the same images, once: JVM and Spark start,
+   * listing, the run, the manifest and the report, as a user's command line sees it.
+   */
+  private Map<String, Object> wholeCommand(BenchModel model, Path in, Path work) throws Exception {
+    Path out = work.resolve("out-command");
+    List<String> cmd =
+        new ArrayList<>(List.of(GigapixelBench.repoRoot().resolve("submit/superres").toString()));
+    cmd.addAll(List.of("enhance", "--input", in.toString(), "--output", out.toString()));
+    for (String s : model.jobSets()) cmd.addAll(List.of("--set", s));
+    for (String s : jobSets()) cmd.addAll(List.of("--set", s));
+    cmd.addAll(List.of("--set", "output.mode=overwrite", "--set", "device.threads=" + o.threads));
+    if (o.master != null) cmd.addAll(List.of("--master", o.master));
+    long t0 = System.nanoTime();
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve("command.log").toFile())
+            .start();
+    int rc = p.waitFor();
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("exit_code", rc);
+    m.put("seconds", Stats.round(seconds, 2));
+    log(String.format("  whole command: %.1f s (exit %d)", seconds, rc));
+    return m;
   }
 
   private PassResult pass(
@@ -232,6 +276,7 @@ public final class Bench {
       PlainLoop raw,
       PlainLoop perImage,
       JobPass job,
+      PythonLoop python,
       Path in,
       List<Path> files,
       Path work)
@@ -239,6 +284,9 @@ public final class Bench {
     Path out = work.resolve("out-" + mode);
     if (mode.equals(JOB)) {
       return job.run(in, out, o.threads);
+    }
+    if (mode.equals(PYTHON)) {
+      return python.run(files, out);
     }
     ThreadSetting.apply(o.threads);
     return (mode.equals(RAW) ? raw : perImage).run(files, out);

@@ -96,11 +96,25 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--only",
-      paramLabel = "matrix|gigapixel",
+      paramLabel = "matrix|gigapixel|planning",
       description =
           "run only the slots x threads matrix, or only the gigapixel figures (streamed RSS,"
-              + " launcher RSS, streamed/in-memory throughput; docs/gigapixel.md)")
+              + " launcher RSS, streamed/in-memory throughput; docs/gigapixel.md), or only the"
+              + " planning figures (--plan-only over generated inventories in a capped heap)")
   String only;
+
+  @Option(
+      names = "--planning-inputs",
+      split = ",",
+      paramLabel = "N,N",
+      description = "inputs of the generated inventories (1000000,10000000)")
+  long[] planningInputs = o.planningInputs;
+
+  @Option(
+      names = "--planning-xmx",
+      paramLabel = "SIZE",
+      description = "-Xmx of the planning probes, the driver's heap (1g)")
+  String planningXmx = o.planningXmx;
 
   @Option(
       names = "--gigapixel-mp",
@@ -156,10 +170,10 @@ public final class BenchCommand implements Callable<Integer> {
       throw new ConfigError(
           "bench: --repeats must be >= 1, --sizes non-empty, --rss-sizes two sizes");
     }
-    if (only != null && !only.equals("matrix") && !only.equals("gigapixel")) {
+    if (only != null && !List.of("matrix", "gigapixel", "planning").contains(only)) {
       throw new ConfigError(
-          "bench: --only takes matrix (the slots x threads runs alone) or gigapixel (issue 17's"
-              + " figures alone)");
+          "bench: --only takes matrix (the slots x threads runs alone), gigapixel (issue 17's"
+              + " figures alone) or planning (issue 16's)");
     }
     o.models = models;
     o.sizes = sizes;
@@ -170,6 +184,9 @@ public final class BenchCommand implements Callable<Integer> {
     o.rssModel = rssModel;
     o.rssXmx = rssXmx;
     o.gigapixel = "gigapixel".equals(only);
+    o.planning = "planning".equals(only);
+    o.planningInputs = planningInputs;
+    o.planningXmx = planningXmx;
     o.matrix = "matrix".equals(only) || (only == null && !matrix.equals("off"));
     o.gigapixelMegapixels = gigapixelMp;
     o.gigapixelXmx = gigapixelXmx;

@@ -45,6 +45,15 @@ public final class BenchOptions {
 
   public boolean matrix = true;
 
+  /** Issue 16's planning figures (PlanningBench): only with --only planning. */
+  public boolean planning = false;
+
+  /** Inputs of the generated inventories the planner is timed on. */
+  public long[] planningInputs = {1_000_000, 10_000_000};
+
+  /** -Xmx of the planning probes: the driver's heap must stay within it. */
+  public String planningXmx = "1g";
+
   /** The issue 17 figures (GigapixelBench): only with --only gigapixel. */
   public boolean gigapixel = false;
 

@@ -35,8 +35,32 @@ public final class BenchTable {
     if (report.containsKey("throughput")) {
       printThroughputAndRss(report, out);
     }
+    if (report.containsKey("planning")) {
+      printPlanning((Map<String, Object>) report.get("planning"), out);
+    }
     if (report.containsKey("gigapixel")) {
       printGigapixel((Map<String, Object>) report.get("gigapixel"), out);
+    }
+  }
+
+  /** Issue 16's planning figures: time and heap per archive size. */
+  @SuppressWarnings("unchecked")
+  private static void printPlanning(Map<String, Object> p, PrintStream out) {
+    out.printf("%nplanning (--plan-only on a generated inventory, -Xmx%s):%n", p.get("xmx"));
+    for (Map<String, Object> r : (List<Map<String, Object>>) p.get("runs")) {
+      out.printf(
+          "  %,12d inputs  %8.1f s  heap peak %5d MB (of %d)  RSS peak %5d MB  %d partitions%n",
+          ((Number) r.get("inputs")).longValue(),
+          ((Number) r.get("plan_seconds")).doubleValue(),
+          r.get("heap_peak_mb"),
+          r.get("heap_max_mb"),
+          r.get("rss_peak_mb"),
+          r.get("partitions"));
+    }
+    if (p.containsKey("time_ratio")) {
+      out.printf(
+          "  time ratio %s for %sx the inputs (%s per unit: 1 is linear)%n",
+          p.get("time_ratio"), p.get("inputs_ratio"), p.get("time_ratio_over_inputs_ratio"));
     }
   }
 
@@ -131,6 +155,20 @@ public final class BenchTable {
           ratios.get("job_over_raw_amortized"),
           ratios.get("raw_over_per_image_load"),
           ratios.get("raw_over_per_image_load_paired"));
+      if (ratios.containsKey("job_over_python")) {
+        out.printf(
+            "%-26s %6s %-15s job/python %s (paired %s; OpenCV %s's dnn_superres loop)%n",
+            "",
+            "",
+            "peer",
+            ratios.get("job_over_python"),
+            ratios.get("job_over_python_paired"),
+            ratios.get("python_opencv"));
+      }
+      Map<String, Object> command = (Map<String, Object>) r.get("whole_command");
+      out.printf(
+          "%-26s %6s %-15s submit/superres enhance on these images: %s s (exit %s)%n",
+          "", "", "whole command", command.get("seconds"), command.get("exit_code"));
       out.printf(
           "%-26s %6s %-15s tile %s/%s (%s tiles): %s vs whole %s MP/s infer, tiled/whole %s%n",
           "",

@@ -182,7 +182,7 @@ final class GigapixelBench {
     return m;
   }
 
-  private static Path repoRoot() {
+  static Path repoRoot() {
     Path dir = Paths.get("").toAbsolutePath();
     while (dir != null && !Files.isRegularFile(dir.resolve("submit/superres"))) {
       dir = dir.getParent();
