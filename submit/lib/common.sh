@@ -7,6 +7,17 @@ SUPERRES_VERSION="0.1.0-SNAPSHOT"
 # Where GPU nodes and our container images keep the discovery script (EMR bootstrap, k8s image).
 SUPERRES_NODE_DISCOVERY_SCRIPT="/opt/superres/bin/getGpusResources.sh"
 SUPERRES_HADOOP_AWS="org.apache.hadoop:hadoop-aws:3.3.4"
+# Spark 3.5's own JDK 17 options (org.apache.spark.launcher.JavaModuleOptions, LaunchersTest compares).
+# spark-submit and SparkContext add them everywhere but to a driver that a standalone Worker starts.
+SUPERRES_SPARK_MODULE_OPTIONS="-XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.lang=ALL-UNNAMED \
+--add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED \
+--add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED \
+--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
+--add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED \
+--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
+--add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED \
+--add-opens=java.base/sun.util.calendar=ALL-UNNAMED --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED \
+-Djdk.reflect.useDirectMethodHandle=false"
 
 # Repository root: submit/lib/.. /..
 SUPERRES_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

@@ -11,6 +11,7 @@ import org.superres.config.ConfigError;
 import org.superres.config.JobSettings;
 import org.superres.config.Redaction;
 import org.superres.job.EnhanceJob;
+import org.superres.job.JobStages;
 import org.superres.manifest.ManifestTotals;
 import org.superres.plan.PlanWriter;
 import org.superres.report.RunReportWriter;
@@ -140,13 +141,19 @@ public final class EnhanceCommand implements Callable<Integer> {
       throw e;
     }
     if (settings.reportEnabled) {
-      RunReportWriter.writeQuietly(
-          outcome.manifest(spark),
-          outcome.summary,
-          outcome.layout,
-          outcome.gallerySamples,
-          settings.postProcess.description(),
-          spark.sparkContext().hadoopConfiguration());
+      JobStages stages = new JobStages(spark.sparkContext(), outcome.runId);
+      stages.begin(JobStages.Stage.REPORT);
+      try {
+        RunReportWriter.writeQuietly(
+            outcome.manifest(spark),
+            outcome.summary,
+            outcome.layout,
+            outcome.gallerySamples,
+            settings.postProcess.description(),
+            spark.sparkContext().hadoopConfiguration());
+      } finally {
+        stages.end();
+      }
     }
     return outcome;
   }

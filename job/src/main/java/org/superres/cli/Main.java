@@ -20,7 +20,23 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] argv) {
-    System.exit(run(argv));
+    int code = run(argv);
+    if (inYarnApplicationMaster()) {
+      // The application master ends this JVM itself once it has told YARN how the run went: a
+      // System.exit here, even exit(0), makes YARN record FAILED ("Shutdown hook called before
+      // final status was reported", exit code 16). A failed run is reported by throwing.
+      if (code != 0) {
+        throw new IllegalStateException("superres exited with code " + code + " (see above)");
+      }
+      return;
+    }
+    System.exit(code);
+  }
+
+  /** YARN cluster mode: the driver runs in Spark's ApplicationMaster, which sets these. */
+  static boolean inYarnApplicationMaster() {
+    return "yarn".equals(System.getProperty("spark.master"))
+        && "cluster".equals(System.getProperty("spark.submit.deployMode"));
   }
 
   public static int run(String[] argv) {

@@ -149,14 +149,14 @@ public final class EnhanceJob {
     }
   }
 
-  private Prepared prepare() throws IOException {
+  private Prepared prepare(String runId, JobStages stages) throws IOException {
     checkInputAndOutput(settings, retryFailed != null);
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     boundObjectStoreReads(hadoop, settings.inputTimeoutMillis);
     Path outRoot = new Path(settings.outputUri);
     OutputLayout layout =
         new OutputLayout(outRoot.getFileSystem(hadoop).makeQualified(outRoot).toString());
-    String runId = RunId.next();
+    stages.begin(JobStages.Stage.LISTING);
     // The model first: a missing or damaged model stops the run before any listing.
     ResolvedModel model = new ModelResolver(hadoop, ModelCatalog.load()).resolve(settings);
     Dataset<Row> listed;
@@ -200,26 +200,39 @@ public final class EnhanceJob {
 
   /** --plan-only: the plan and its totals under _runs/RUN_ID/, and no image read. */
   public PlanWriter.Totals planOnly() throws IOException {
-    Prepared p = prepare();
+    String runId = RunId.next();
+    JobStages stages = new JobStages(spark.sparkContext(), runId);
     try {
-      return PlanWriter.write(p.laid, p.plan, p.layout, p.runId, p.filesPerPartition);
+      Prepared p = prepare(runId, stages);
+      try {
+        return PlanWriter.write(p.laid, p.plan, p.layout, p.runId, p.filesPerPartition);
+      } finally {
+        p.release();
+      }
     } finally {
-      p.release();
+      stages.end();
     }
   }
 
   public Outcome run() throws IOException {
     Instant started = Instant.now();
     long t0 = System.nanoTime();
-    Prepared p = prepare();
+    String runId = RunId.next();
+    JobStages stages = new JobStages(spark.sparkContext(), runId);
     try {
-      return process(p, started, t0);
+      Prepared p = prepare(runId, stages);
+      try {
+        return process(p, started, t0, stages);
+      } finally {
+        p.release();
+      }
     } finally {
-      p.release();
+      stages.end();
     }
   }
 
-  private Outcome process(Prepared p, Instant started, long t0) throws IOException {
+  private Outcome process(Prepared p, Instant started, long t0, JobStages stages)
+      throws IOException {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     ResolvedModel model = p.model;
     afterPlanning.run();
@@ -236,6 +249,7 @@ public final class EnhanceJob {
 
     ManifestWriter manifest = new ManifestWriter(spark, p.layout, p.runId);
     double processingSeconds;
+    stages.begin(JobStages.Stage.ENHANCE);
     try (ProgressReporter progress =
         new ProgressReporter(counters.imagesDone, p.plan.listed, settings.progressSeconds)) {
       spark.sparkContext().addSparkListener(progress);
@@ -248,6 +262,7 @@ public final class EnhanceJob {
       }
       progress.log();
     }
+    stages.begin(JobStages.Stage.MANIFEST_COMMIT);
     TemporaryOutputSweeper.sweep(p.laid.rows, hadoop);
     Dataset<Row> written = manifest.read().cache();
     manifest.writeJsonLines(written);

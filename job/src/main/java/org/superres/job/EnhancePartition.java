@@ -65,7 +65,8 @@ public final class EnhancePartition
     // Before any image: a backend this executor cannot run fails the task here, with one clear
     // error.
     Device device = ExecutorModels.device(settings);
-    NetOnce net = new NetOnce(device);
+    SuperresMetrics metrics = SuperresMetrics.get();
+    NetOnce net = new NetOnce(device, metrics);
     ImagePipeline pipeline = new ImagePipeline(settings, model, net, hadoop.value());
     StagedRunner runner =
         new StagedRunner(
@@ -92,6 +93,7 @@ public final class EnhancePartition
       public ManifestRow next() {
         ManifestRow row = runner.next();
         counters.imagesDone.add(1);
+        metrics.record(row);
         return row;
       }
     };
@@ -104,10 +106,12 @@ public final class EnhancePartition
    */
   private final class NetOnce implements Supplier<SuperResNet> {
     private final Device device;
+    private final SuperresMetrics metrics;
     private SuperResNet net;
 
-    NetOnce(Device device) {
+    NetOnce(Device device, SuperresMetrics metrics) {
       this.device = device;
+      this.metrics = metrics;
     }
 
     @Override
@@ -118,6 +122,7 @@ public final class EnhancePartition
           counters.modelLoads.add(1);
           counters.warmupMs.add(loaded.warmupMillis);
           counters.loadMs.add(loaded.loadMillis);
+          metrics.modelLoaded();
         }
         net = loaded.net;
       }

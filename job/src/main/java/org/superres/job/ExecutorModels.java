@@ -38,7 +38,17 @@ public final class ExecutorModels {
    */
   public static Device device(JobSettings settings) {
     setThreadsOnce(settings.threads);
-    return DeviceSelector.select(settings.backend, assignedGpu(TaskContext.get()));
+    TaskContext task = TaskContext.get();
+    String gpu = assignedGpu(task);
+    if (gpu != null && LOG.isDebugEnabled()) {
+      LOG.debug(
+          "superres: task {} (stage {}, partition {}) was assigned GPU {}",
+          task.taskAttemptId(),
+          task.stageId(),
+          task.partitionId(),
+          gpu);
+    }
+    return DeviceSelector.select(settings.backend, gpu);
   }
 
   public static ModelCache.Loaded get(

@@ -134,7 +134,14 @@ public final class ExecutorSparkHome {
         || n.startsWith("apiguardian")
         || n.startsWith("surefire")
         || n.startsWith("common-java5")
-        || n.startsWith("hadoop-client-minicluster")) {
+        || n.startsWith("hadoop-client-minicluster")
+        // the cluster tests' own: Spark on Kubernetes and what the in-process YARN needs
+        || n.startsWith("spark-kubernetes")
+        || n.startsWith("kubernetes-")
+        || n.startsWith("bcprov-")
+        || n.startsWith("bcpkix-")
+        || n.startsWith("bcutil-")
+        || n.startsWith("jaxb-api")) {
       return;
     }
     out.add(p.toAbsolutePath());

@@ -24,8 +24,8 @@ import org.superres.testing.Fixtures;
  * and started again on the same port (the outage test). Buckets are created through the S3 API (AWS
  * SDK v1, the one hadoop-aws 3.3.4 uses).
  */
-final class S3ProxyServer implements AutoCloseable {
-  static final String REGION = "us-east-1";
+public final class S3ProxyServer implements AutoCloseable {
+  public static final String REGION = "us-east-1";
 
   private final Path dir;
   private String endpoint;
@@ -36,7 +36,7 @@ final class S3ProxyServer implements AutoCloseable {
     this.dir = dir;
   }
 
-  static S3ProxyServer start(String name) throws IOException, InterruptedException {
+  public static S3ProxyServer start(String name) throws IOException, InterruptedException {
     Path dir = Path.of("target", "s3proxy-" + name).toAbsolutePath();
     S3ProxyServer s = new S3ProxyServer(dir);
     s.script("stop", null); // a server left over by an interrupted earlier run
@@ -116,19 +116,19 @@ final class S3ProxyServer implements AutoCloseable {
     }
   }
 
-  String endpoint() {
+  public String endpoint() {
     return endpoint;
   }
 
-  String accessKey() {
+  public String accessKey() {
     return accessKey;
   }
 
-  String secretKey() {
+  public String secretKey() {
     return secretKey;
   }
 
-  AmazonS3 client() {
+  public AmazonS3 client() {
     return AmazonS3ClientBuilder.standard()
         .withEndpointConfiguration(new AwsClientBuilder.EndpointConfiguration(endpoint, REGION))
         .withPathStyleAccessEnabled(true)
@@ -137,7 +137,7 @@ final class S3ProxyServer implements AutoCloseable {
         .build();
   }
 
-  void createBucket(String bucket) {
+  public void createBucket(String bucket) {
     AmazonS3 s3 = client();
     if (!s3.doesBucketExistV2(bucket)) {
       s3.createBucket(bucket);
@@ -146,7 +146,7 @@ final class S3ProxyServer implements AutoCloseable {
   }
 
   /** S3A settings as users give them, without credentials: spark.hadoop.fs.s3a.* */
-  Map<String, String> s3aProperties() {
+  public Map<String, String> s3aProperties() {
     Map<String, String> p = new LinkedHashMap<>();
     p.put("spark.hadoop.fs.s3a.endpoint", endpoint);
     p.put("spark.hadoop.fs.s3a.endpoint.region", REGION);
@@ -159,7 +159,7 @@ final class S3ProxyServer implements AutoCloseable {
   }
 
   /** --conf arguments for s3aProperties, plus the keys when withKeys. */
-  List<String> confArgs(boolean withKeys) {
+  public List<String> confArgs(boolean withKeys) {
     List<String> a = new ArrayList<>();
     Map<String, String> p = s3aProperties();
     if (withKeys) {
@@ -175,7 +175,7 @@ final class S3ProxyServer implements AutoCloseable {
   }
 
   /** A Hadoop client of this server, for test setup and checks. */
-  FileSystem fs(String bucket) throws IOException {
+  public FileSystem fs(String bucket) throws IOException {
     Configuration c = new Configuration();
     s3aProperties().forEach((k, v) -> c.set(k.substring("spark.hadoop.".length()), v));
     c.set("fs.s3a.access.key", accessKey);

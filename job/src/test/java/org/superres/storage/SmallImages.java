@@ -17,7 +17,7 @@ import org.apache.hadoop.fs.Path;
  * need many inputs but not big ones: multi-executor and fault runs stay quick on a shared two-core
  * machine.
  */
-final class SmallImages {
+public final class SmallImages {
   private SmallImages() {}
 
   static byte[] png(int index, int width, int height) throws IOException {
@@ -47,7 +47,8 @@ final class SmallImages {
   }
 
   /** Writes count images named scan-000.png... into dir; returns count. */
-  static int write(FileSystem fs, Path dir, int count, int width, int height) throws IOException {
+  public static int write(FileSystem fs, Path dir, int count, int width, int height)
+      throws IOException {
     for (int i = 0; i < count; i++) {
       try (OutputStream out = fs.create(new Path(dir, String.format("scan-%03d.png", i)), true)) {
         out.write(png(i, width, height));

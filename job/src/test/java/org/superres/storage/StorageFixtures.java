@@ -25,7 +25,7 @@ import org.superres.testing.Fixtures;
 /**
  * Files the storage tests share: the model, the committed samples, and readers for a run's results.
  */
-final class StorageFixtures {
+public final class StorageFixtures {
   static final ObjectMapper JSON = new ObjectMapper();
 
   private StorageFixtures() {}
@@ -59,7 +59,7 @@ final class StorageFixtures {
   }
 
   /** The JSON Lines manifest of the one run found under output/_runs, as rows. */
-  static List<JsonNode> manifest(FileSystem fs, String runDir) throws IOException {
+  public static List<JsonNode> manifest(FileSystem fs, String runDir) throws IOException {
     List<JsonNode> rows = new ArrayList<>();
     try (BufferedReader r =
         new BufferedReader(
@@ -73,14 +73,14 @@ final class StorageFixtures {
     return rows;
   }
 
-  static JsonNode summary(FileSystem fs, String runDir) throws IOException {
+  public static JsonNode summary(FileSystem fs, String runDir) throws IOException {
     try (InputStream in = fs.open(new Path(runDir, "summary.json"))) {
       return JSON.readTree(in);
     }
   }
 
   /** Run directories under output/_runs, oldest first (run ids sort by time). */
-  static List<String> runDirs(FileSystem fs, Path output) throws IOException {
+  public static List<String> runDirs(FileSystem fs, Path output) throws IOException {
     List<String> dirs = new ArrayList<>();
     for (FileStatus s : fs.listStatus(new Path(output, "_runs"))) {
       dirs.add(s.getPath().toString());
@@ -99,7 +99,7 @@ final class StorageFixtures {
   }
 
   /** Every ok row's output exists, decodes whole and has the row's dimensions. */
-  static void assertOutputsWhole(FileSystem fs, List<JsonNode> rows) throws IOException {
+  public static void assertOutputsWhole(FileSystem fs, List<JsonNode> rows) throws IOException {
     for (JsonNode row : rows) {
       if (!"ok".equals(row.get("status").asText())) {
         continue;

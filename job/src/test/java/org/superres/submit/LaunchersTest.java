@@ -238,6 +238,49 @@ class LaunchersTest {
         custom.out);
   }
 
+  /**
+   * A driver that a standalone Worker starts gets only spark.driver.extraJavaOptions, so the
+   * wrapper puts Spark's own JDK 17 module options there, before the user's.
+   */
+  @Test
+  void sparkSubmitJobGivesAStandaloneClusterDriverSparksModuleOptions() throws Exception {
+    String options = org.apache.spark.launcher.JavaModuleOptions.defaultModuleOptions();
+    Result r =
+        run(
+            "submit/spark-submit-job",
+            "--master",
+            "spark://m:7077",
+            "--deploy-mode",
+            "cluster",
+            "--conf",
+            "spark.driver.extraJavaOptions=-Dmine=1",
+            "--conf",
+            "spark.executor.memory=1g",
+            "--dry-run",
+            "--",
+            "models",
+            "list");
+    r.assertOk();
+    assertEquals(
+        line(
+            "spark-submit --master spark://m:7077 --deploy-mode cluster --name superres-models --class",
+            MAIN,
+            "--conf 'spark.driver.extraJavaOptions=" + options + " -Dmine=1'",
+            "--conf spark.executor.memory=1g",
+            cpuJar,
+            "models list"),
+        r.out);
+    for (String clientMode : new String[] {"client", ""}) {
+      List<String> argv =
+          new ArrayList<>(Arrays.asList("submit/spark-submit-job", "--master", "spark://m:7077"));
+      if (!clientMode.isEmpty()) argv.addAll(Arrays.asList("--deploy-mode", clientMode));
+      argv.addAll(Arrays.asList("--dry-run", "--", "models", "list"));
+      Result client = run(argv.toArray(new String[0]));
+      client.assertOk();
+      assertFalse(client.out.contains("extraJavaOptions"), "the launcher adds them itself");
+    }
+  }
+
   @Test
   void dryRunLinesAreCopyableShellAndJsonKeepEveryCharacter() throws Exception {
     List<String> job =
