@@ -157,12 +157,16 @@ public final class BenchTable {
           ratios.get("raw_over_per_image_load_paired"));
       if (ratios.containsKey("job_over_python")) {
         out.printf(
-            "%-26s %6s %-15s job/python %s (paired %s; OpenCV %s's dnn_superres loop)%n",
+            "%-26s %6s %-15s job as run (tile %s/%s)/python %s (paired %s); same whole-image work"
+                + " %s; OpenCV %s's dnn_superres loop%n",
             "",
             "",
             "peer",
+            t.get("tile"),
+            t.get("overlap"),
+            ratios.get("job_as_run_over_python"),
+            ratios.get("job_as_run_over_python_paired"),
             ratios.get("job_over_python"),
-            ratios.get("job_over_python_paired"),
             ratios.get("python_opencv"));
       }
       Map<String, Object> command = (Map<String, Object>) r.get("whole_command");
