@@ -173,11 +173,13 @@ public final class Bench {
     Map<String, List<PassResult>> passes = new LinkedHashMap<>();
     List<Double> fixed = new ArrayList<>();
     JobPass job = new JobPass(spark, model, jobSets());
+    JobPass jobAsRun =
+        new JobPass(spark, model, List.of("tiling.tile=" + o.tile, "tiling.overlap=" + o.overlap));
     PythonLoop python = PythonLoop.create(model, o.threads, work);
     String[] modes =
         python == null
             ? new String[] {RAW, JOB, PER_IMAGE}
-            : new String[] {RAW, JOB, PER_IMAGE, PYTHON};
+            : new String[] {RAW, JOB, PER_IMAGE, PYTHON, JOB_AS_RUN};
     try (PlainLoop raw = new PlainLoop(model, false);
         PlainLoop perImage = new PlainLoop(model, true)) {
       if (warmed.add(model.label)) {
