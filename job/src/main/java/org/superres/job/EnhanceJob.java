@@ -177,7 +177,9 @@ public final class EnhanceJob {
         PartitionRule.filesPerPartition(
             plan.process, slots, settings.partitionsPerSlot, settings.partitionMaxFiles);
     PlanLayout.Result laid =
-        new PlanLayout(settings.partitionTargetBytes, files)
+        new PlanLayout(
+                PartitionRule.bytesPerPartition(plan.processBytes, settings.partitionTargetBytes),
+                files)
             .layOut(
                 spark,
                 plan,

@@ -20,6 +20,13 @@ public final class PartitionRule implements Serializable {
    */
   public static final int MAX_ROWS = 1000;
 
+  /**
+   * Partitions of inputs to process one run aims at, at most: Spark keeps every task of a stage on
+   * the driver (scheduler and UI), so past about this many the driver's memory would grow with the
+   * archive again; a bigger night gets bigger partitions instead.
+   */
+  public static final long MAX_PARTITIONS = 100_000;
+
   private final long targetBytes;
   private final int maxFiles;
   private final int maxRows;
@@ -63,6 +70,12 @@ public final class PartitionRule implements Serializable {
   public static int filesPerPartition(long work, int slots, int perSlot, int maxFiles) {
     long wanted = Math.max(1, Math.min(work, (long) slots * perSlot));
     long per = (work + wanted - 1) / wanted;
-    return (int) Math.max(1, Math.min(maxFiles, per));
+    long files = Math.max(1, Math.min(maxFiles, per));
+    return (int) Math.max(files, (work + MAX_PARTITIONS - 1) / MAX_PARTITIONS);
+  }
+
+  /** partitions.target-bytes, raised where a night's bytes would make more than MAX_PARTITIONS. */
+  public static long bytesPerPartition(long workBytes, long targetBytes) {
+    return Math.max(targetBytes, (workBytes + MAX_PARTITIONS - 1) / MAX_PARTITIONS);
   }
 }

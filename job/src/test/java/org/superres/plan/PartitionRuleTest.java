@@ -64,9 +64,13 @@ class PartitionRuleTest {
     assertEquals(1, PartitionRule.filesPerPartition(6, 2, 3, 64));
     assertEquals(2, PartitionRule.filesPerPartition(12, 2, 3, 64));
     // A big night on a big cluster: still bounded by partitions.max-files.
-    assertEquals(64, PartitionRule.filesPerPartition(10_000_000, 400, 3, 64));
+    assertEquals(64, PartitionRule.filesPerPartition(1_000_000, 400, 3, 64));
     assertEquals(9, PartitionRule.filesPerPartition(10_000, 400, 3, 64));
     assertEquals(1, PartitionRule.filesPerPartition(0, 2, 3, 64));
+    // Ten million inputs: never more than MAX_PARTITIONS tasks, whatever the limits say.
+    assertEquals(100, PartitionRule.filesPerPartition(10_000_000, 400, 3, 64));
+    assertEquals(64L << 20, PartitionRule.bytesPerPartition(1L << 30, 64L << 20));
+    assertEquals(550_000_000L, PartitionRule.bytesPerPartition(55_000_000_000_000L, 64L << 20));
   }
 
   @Test
