@@ -104,6 +104,7 @@ class OperatorViewTest {
                 }
               });
       String model = Fixtures.ownModel().toString();
+      org.superres.engine.ModelCache.clear(); // a cold load in this JVM, as on a fresh executor
       first =
           EnhanceCommand.runAndReport(
               spark,
