@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.superres.engine.GraphDefWriter;
 
 /**
  * Freezes the PyTorch trainer's weights (models/train/edsr_train.py, safetensors) into the

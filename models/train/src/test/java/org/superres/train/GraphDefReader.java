@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.superres.engine.GraphDefWriter;
 
 /**
  * Reads a GraphDef's nodes in protobuf wire format (the fields {@link GraphDefWriter} writes),

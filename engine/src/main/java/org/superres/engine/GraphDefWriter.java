@@ -1,4 +1,4 @@
-package org.superres.train;
+package org.superres.engine;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -13,11 +13,12 @@ import java.util.TreeMap;
  * node and attribute kinds a frozen inference graph needs. Field numbers are those of
  * tensorflow/core/framework/{graph, node_def, attr_value, tensor, tensor_shape, versions}.proto.
  * Nodes get TensorFlow's default names (the op's name, then {@code _1}, {@code _2}, ...) unless
- * named; attributes are written in key order.
+ * named; attributes are written in key order. The trainer's exporter writes the project's models
+ * with it, and the bench its convolution-ceiling graph.
  */
-final class GraphDefWriter {
-  static final int DT_FLOAT = 1;
-  static final int DT_INT32 = 3;
+public final class GraphDefWriter {
+  public static final int DT_FLOAT = 1;
+  public static final int DT_INT32 = 3;
 
   /** GraphDef.versions.producer of the TensorFlow that wrote the project's first models. */
   private static final int PRODUCER = 1994;
@@ -26,12 +27,12 @@ final class GraphDefWriter {
   private final Map<String, Integer> used = new HashMap<>();
 
   /** A name not used yet: {@code base}, else {@code base_1}, {@code base_2}, ... */
-  String uniqueName(String base) {
+  public String uniqueName(String base) {
     int n = used.merge(base, 1, Integer::sum) - 1;
     return n == 0 ? base : base + "_" + n;
   }
 
-  String placeholder(String name, long... shape) {
+  public String placeholder(String name, long... shape) {
     return node(
         name,
         "Placeholder",
@@ -40,7 +41,7 @@ final class GraphDefWriter {
   }
 
   /** A float constant stored as raw little-endian bytes (tensor_content). */
-  String constant(String name, int[] shape, float[] values) {
+  public String constant(String name, int[] shape, float[] values) {
     ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
     b.asFloatBuffer().put(values);
     byte[] tensor =
@@ -50,7 +51,7 @@ final class GraphDefWriter {
   }
 
   /** A float scalar stored as float_val, as TensorFlow writes scalars. */
-  String scalar(float value) {
+  public String scalar(float value) {
     ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(value);
     byte[] tensor = concat(varintField(1, DT_FLOAT), field(2, new byte[0]), field(5, b.array()));
     return node(
@@ -61,7 +62,7 @@ final class GraphDefWriter {
   }
 
   /** A 1-D int32 constant (tensor_content). */
-  String int32Vector(int... values) {
+  public String int32Vector(int... values) {
     ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
     b.asIntBuffer().put(values);
     byte[] tensor =
@@ -74,7 +75,7 @@ final class GraphDefWriter {
   }
 
   /** 3x3 stride-1 SAME convolution, NHWC. */
-  String conv2d(String input, String filter) {
+  public String conv2d(String input, String filter) {
     byte[] ones = field(1, field(3, new byte[] {1, 1, 1, 1})); // ListValue.i, packed
     return node(
         uniqueName("Conv2d"),
@@ -97,7 +98,7 @@ final class GraphDefWriter {
             varintField(5, 1)));
   }
 
-  String biasAdd(String input, String bias) {
+  public String biasAdd(String input, String bias) {
     return node(
         uniqueName("BiasAdd"),
         "BiasAdd",
@@ -106,11 +107,11 @@ final class GraphDefWriter {
   }
 
   /** A float op of the given inputs with only the T attribute (Relu, Mul, Add). */
-  String op(String op, String... inputs) {
+  public String op(String op, String... inputs) {
     return node(uniqueName(op), op, inputs, attrs("T", type(DT_FLOAT)));
   }
 
-  String depthToSpace(String name, String input, int blockSize) {
+  public String depthToSpace(String name, String input, int blockSize) {
     return node(
         name,
         "DepthToSpace",
@@ -124,7 +125,7 @@ final class GraphDefWriter {
             string("NHWC")));
   }
 
-  String transpose(String name, String input, String perm) {
+  public String transpose(String name, String input, String perm) {
     return node(
         name,
         "Transpose",
@@ -133,7 +134,7 @@ final class GraphDefWriter {
   }
 
   /** The GraphDef: nodes, an empty function library, versions. */
-  byte[] toByteArray() {
+  public byte[] toByteArray() {
     return concat(nodes.toByteArray(), field(2, new byte[0]), field(4, varintField(1, PRODUCER)));
   }
 
