@@ -5,14 +5,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import org.bytedeco.opencv.global.opencv_core;
 import org.superres.engine.ModelSpec;
 import org.superres.eval.EvalReport;
 import org.superres.eval.Evaluator;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Publishes a finished training run (edsr_train.py's run dir): freezes its weights into {@code
@@ -21,7 +24,7 @@ import org.superres.eval.Evaluator;
  * model-card section (data, shape, steps, minutes, hardware, the Set5 curve, PSNR/SSIM per image
  * and mean), replacing those of an earlier publish.
  *
- * <p>{@code Publisher --run RUN_DIR --name NAME --models-dir models --set5 DIR --set14 DIR
+ * <p>{@code Publisher --run RUN_DIR --set5 DIR --set14 DIR [--name NAME] [--models-dir DIR]
  * [--threads N]}
  */
 public final class Publisher {
@@ -83,40 +86,38 @@ public final class Publisher {
     return reports;
   }
 
-  public static void main(String[] args) throws IOException {
-    Path run = null;
-    String name = "superres-edsr-x3-hq";
-    Path models = Paths.get("models");
-    List<Path> datasets = new ArrayList<>();
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Cli()).execute(args));
+  }
+
+  @Command(
+      name = "Publisher",
+      mixinStandardHelpOptions = true,
+      description = "Freezes, scores and catalogs a finished training run (see publish.sh).")
+  static final class Cli implements Callable<Integer> {
+    @Option(names = "--run", required = true, paramLabel = "RUN_DIR")
+    Path run;
+
+    @Option(names = "--name", defaultValue = "superres-edsr-x3-hq")
+    String name;
+
+    @Option(names = "--models-dir", defaultValue = "models", paramLabel = "DIR")
+    Path models;
+
+    @Option(names = "--set5", required = true, paramLabel = "DIR")
+    Path set5;
+
+    @Option(names = "--set14", required = true, paramLabel = "DIR")
+    Path set14;
+
+    @Option(names = "--threads", description = "OpenCV threads (default: all cores)")
     int threads = Runtime.getRuntime().availableProcessors();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      switch (args[i]) {
-        case "--run":
-          run = Paths.get(args[i + 1]);
-          break;
-        case "--name":
-          name = args[i + 1];
-          break;
-        case "--models-dir":
-          models = Paths.get(args[i + 1]);
-          break;
-        case "--set5":
-        case "--set14":
-          datasets.add(Paths.get(args[i + 1]));
-          break;
-        case "--threads":
-          threads = Integer.parseInt(args[i + 1]);
-          break;
-        default:
-          throw new IllegalArgumentException("unknown option " + args[i]);
-      }
+
+    @Override
+    public Integer call() throws IOException {
+      opencv_core.setNumThreads(threads);
+      new Publisher(run, name, models).publish(List.of(set5, set14));
+      return 0;
     }
-    if (run == null || datasets.size() != 2) {
-      System.err.println(
-          "usage: Publisher --run RUN_DIR --set5 DIR --set14 DIR [--name NAME] [--models-dir DIR]");
-      System.exit(2);
-    }
-    opencv_core.setNumThreads(threads);
-    new Publisher(run, name, models).publish(datasets);
   }
 }

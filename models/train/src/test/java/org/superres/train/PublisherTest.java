@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.superres.engine.ModelSpec;
 import org.superres.eval.EvalReport;
+import picocli.CommandLine;
 
 /**
  * Publishing a run into a copy of models/: the model file, its catalog entry and card section,
@@ -71,7 +72,26 @@ class PublisherTest {
     assertEquals(List.of("Set5", "Set14"), List.of(first.get(0).dataset, first.get(1).dataset));
     assertTrue(Files.exists(run.resolve("eval-Set14.json")));
 
-    p.publish(List.of(set5, set14)); // again: replaces, never duplicates
+    // again, through the command line publish.sh runs: replaces, never duplicates
+    String[] args = {
+      "--run",
+      run.toString(),
+      "--name",
+      "superres-edsr-x3-test",
+      "--models-dir",
+      models.toString(),
+      "--set5",
+      set5.toString(),
+      "--set14",
+      set14.toString(),
+      "--threads",
+      "1"
+    };
+    assertEquals(0, new CommandLine(new Publisher.Cli()).execute(args));
+    assertEquals(
+        2,
+        new CommandLine(new Publisher.Cli()).execute("--run", run.toString(), "--set5", "x"),
+        "a usage error (no --set14) exits 2");
     String catalog = Files.readString(models.resolve("catalog.conf"));
     Matcher entry =
         Pattern.compile("superres-edsr-x3-test \\{[^}]*bytes = (\\d+),\\s*sha256 = \"(\\w+)\"")
